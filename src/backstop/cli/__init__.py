@@ -1,0 +1,65 @@
+"""The command line: thin commands that parse input, call one library function, render the result.
+
+Exit codes: 0 ok, 2 bad input (every problem listed, no traceback), 1 internal error.
+Each module in ``COMMAND_MODULES`` has ``register(app)`` adding its commands.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import typer
+
+from backstop.cli.common import console, err_console
+from backstop.errors import InputError, MissingExtraError
+
+COMMAND_MODULES = [
+    "backstop.cli.core",
+]
+
+app = typer.Typer(
+    name="backstop",
+    help="Plan, stress-test and monitor a multinational security guarantee for Ukraine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+for _mod in COMMAND_MODULES:
+    importlib.import_module(_mod).register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and map errors to exit codes (0 ok, 2 bad input, 1 internal)."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        err_console.print(f"[bold red]error:[/] {len(exc.problems)} problem(s) in the input")
+        for p in exc.problems:
+            err_console.print(f"  - {p}", markup=False, highlight=False)
+        sys.exit(2)
+    except MissingExtraError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click usage errors (bad option, ...)
+            exc.show()
+            sys.exit(2)
+        if os.environ.get("BACKSTOP_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in backstop. Re-run with BACKSTOP_DEBUG=1 for the traceback and report it.",
+            highlight=False,
+        )
+        sys.exit(1)
+    else:
+        sys.exit(0)

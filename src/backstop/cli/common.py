@@ -1,0 +1,55 @@
+"""Shared helpers of the CLI commands: consoles, date parsing, JSON output, scenario loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from backstop.errors import input_error
+from backstop.results import jsonable
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """``YYYY-MM-DD`` from an option, or an InputError naming the option."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise input_error("<cli>", f"argument {option}", option.lstrip("-"), value, "not a date", "use YYYY-MM-DD, e.g. 2025-08-20") from None
+
+
+def parse_codes(value: str | None, option: str, valid: set[str] | None = None, kind: str = "code") -> list[str]:
+    """Comma-separated codes from an option (upper-cased), each checked against ``valid``."""
+    if not value:
+        return []
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    if valid is not None:
+        from backstop.errors import InputError, Problem
+
+        bad = [c for c in codes if c not in valid]
+        if bad:
+            raise InputError([Problem("<cli>", f"argument {option}", option.lstrip("-"), c, f"unknown {kind}", "check the spelling; see `backstop facts`") for c in bad])
+    return codes
+
+
+def print_json(obj: Any) -> None:
+    """Write ``obj`` as JSON to stdout (plain, machine-readable)."""
+    sys.stdout.write(json.dumps(jsonable(obj), indent=2, ensure_ascii=False) + "\n")
+
+
+def load_scenario(path: str | None, strict: bool = False):
+    """Read a scenario folder or bundled name; warnings go to stderr."""
+    from backstop.scenario import read_scenario
+
+    scenario = read_scenario(path, strict=strict)
+    for w in scenario.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    return scenario

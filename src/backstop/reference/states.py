@@ -1,0 +1,114 @@
+"""States and their dated memberships (NATO, EU, Rome Statute, the coalition, airspace closures).
+
+Memberships are intervals ``[start, end)`` in ``memberships.csv``.  A scenario may override the
+end of one interval (for example Hungary's notified ICC withdrawal, whose status is unconfirmed)
+with ``overrides={"icc:HUN": None}`` (still a party) or a new end date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import pandas as pd
+
+from backstop.errors import input_error
+from backstop.reference.tables import load_table
+
+BODIES = ("nato", "eu", "icc", "coalition", "airspace_closed_to_RUS")
+"""Membership bodies with dated events in ``memberships.csv``."""
+
+HISTORY_FROM = {"icc": date(2015, 1, 1), "coalition": date(2025, 1, 1)}
+"""Earliest as-of date for which the bundled history of a body is complete."""
+
+BODY_ALIASES = {"airspace-closed-to-rus": "airspace_closed_to_RUS", "airspace_closed_to_rus": "airspace_closed_to_RUS"}
+
+
+def normalise_body(body: str) -> str:
+    """Canonical body key; raises :class:`~backstop.errors.InputError` for an unknown body."""
+    key = BODY_ALIASES.get(body.lower(), body.lower())
+    if key not in BODIES:
+        raise input_error(
+            "<cli>", "argument --body", "body", body, "unknown membership body",
+            f"use one of: {', '.join(b.replace('_', '-').replace('-RUS', '-to-RUS') for b in BODIES)}",
+        )
+    return key
+
+
+def load_states() -> pd.DataFrame:
+    """All ISO 3166-1 states: ``iso3, iso2, name, source, as_of``."""
+    return load_table("states")
+
+
+def state_names() -> dict[str, str]:
+    """Mapping ISO3 -> short name."""
+    df = load_table("states")
+    return dict(zip(df["iso3"], df["name"]))
+
+
+def is_state(code: str) -> bool:
+    """Whether ``code`` is a known ISO3 country code."""
+    return code in state_names()
+
+
+def load_memberships() -> pd.DataFrame:
+    """Membership intervals with parsed ``start``/``end`` dates (``end`` NaT = ongoing)."""
+    df = load_table("memberships")
+    df["start"] = pd.to_datetime(df["start"]).dt.date
+    df["end"] = pd.to_datetime(df["end"].replace("", None)).dt.date
+    return df
+
+
+def members(
+    body: str,
+    as_of: date,
+    overrides: Mapping[str, date | None] | None = None,
+) -> list[str]:
+    """ISO3 codes that belong to ``body`` on ``as_of`` (start <= as_of < end), sorted.
+
+    Parameters
+    ----------
+    body : str
+        One of :data:`BODIES` (``airspace-closed-to-RUS`` accepted).
+    as_of : date
+        Date of the query.
+    overrides : mapping, optional
+        ``"body:ISO3" -> end date or None`` replacing the bundled end of that interval.
+    """
+    key = normalise_body(body)
+    floor = HISTORY_FROM.get(key)
+    if floor is not None and as_of < floor:
+        raise input_error(
+            "<cli>", "argument --as-of", "as_of", as_of.isoformat(),
+            f"the bundled {key} history is complete only from {floor.isoformat()}",
+            f"use a date on or after {floor.isoformat()}",
+        )
+    df = load_memberships()
+    df = df[df["body"] == key]
+    out = []
+    for row in df.itertuples(index=False):
+        end = row.end if isinstance(row.end, date) else None
+        if overrides and f"{key}:{row.iso3}" in overrides:
+            end = overrides[f"{key}:{row.iso3}"]
+        if row.start <= as_of and (end is None or as_of < end):
+            out.append(row.iso3)
+    return sorted(set(out))
+
+
+def membership_rows(body: str) -> pd.DataFrame:
+    """The bundled intervals of one body, with sources (for reports and ``facts``)."""
+    df = load_memberships()
+    return df[df["body"] == normalise_body(body)].reset_index(drop=True)
+
+
+def load_positions() -> pd.DataFrame:
+    """Published positions of states on the reassurance force (``positions.csv``)."""
+    return load_table("positions")
+
+
+def load_gdp() -> pd.DataFrame:
+    """Nominal GDP [USD bn] by state with year and source (``gdp.csv``)."""
+    df = load_table("gdp")
+    df["gdp_usd_bn"] = df["gdp_usd_bn"].astype(float)
+    df["year"] = df["year"].astype(int)
+    return df

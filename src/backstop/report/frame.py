@@ -1,0 +1,86 @@
+"""Assemble the report: summary first, a section per result, then every assumption with its source."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime, timezone
+from importlib import resources
+
+import jinja2
+
+from backstop import __version__
+from backstop.report.html import bullets, esc, table
+from backstop.results import Result
+from backstop.scenario import Scenario
+
+
+def generic_section(result: Result, scenario: Scenario) -> str:
+    """Fallback rendering of a result: its summary and its tables."""
+    parts = [bullets(result.summary)]
+    for key, df in result.frames.items():
+        parts.append(f"<h3>{esc(key.replace('_', ' ').capitalize())}</h3>")
+        parts.append(table(df, max_rows=30))
+    return "\n".join(parts)
+
+
+def render_section(result: Result, scenario: Scenario) -> str:
+    """HTML of one result's section, from ``backstop.report.sections.<name>`` or the generic one."""
+    try:
+        module = importlib.import_module(f"backstop.report.sections.{result.name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"backstop.report.sections.{result.name}":
+            raise
+        return generic_section(result, scenario)
+    return module.render(result, scenario)
+
+
+def reference_assumptions() -> list[dict[str, str]]:
+    """Assumption-flagged rows of the bundled reference tables used by the analyses."""
+    from backstop.reference import load_table, table_names
+
+    out = []
+    for name in table_names():
+        df = load_table(name)
+        if "assumption" not in df.columns:
+            continue
+        flagged = df[df["assumption"]]
+        if flagged.empty:
+            continue
+        label_col = next((c for c in ("name", "id", "iso3") if c in df.columns), df.columns[0])
+        items = ", ".join(flagged[label_col].astype(str).head(12))
+        more = f" and {len(flagged) - 12} more" if len(flagged) > 12 else ""
+        sources = "; ".join(sorted(set(flagged["source"]))[:3])
+        out.append(
+            {
+                "topic": f"reference: {name}",
+                "text": f"{len(flagged)} rows are estimates ({items}{more}); see each row's note.",
+                "source": sources,
+                "as_of": max(flagged["as_of"]) if "as_of" in flagged else "",
+            }
+        )
+    return out
+
+
+def render_report(scenario: Scenario, results: list[Result]) -> str:
+    """The whole report as one self-contained HTML string (inline CSS and SVG, no scripts from the network)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("backstop.report") / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
+    css = (resources.files("backstop.report") / "templates" / "report.css").read_text(encoding="utf-8")
+    sections = [
+        {"name": r.name, "title": r.title, "html": render_section(r, scenario), "status": r.metadata.get("status", "")}
+        for r in results
+    ]
+    assumptions = [a.to_dict() | {"analysis": r.title} for r in results for a in r.assumptions]
+    assumptions += [a | {"analysis": "Reference data"} for a in reference_assumptions()]
+    template = env.get_template("report.html.j2")
+    return template.render(
+        css=css,
+        scenario=scenario,
+        results=results,
+        sections=sections,
+        assumptions=assumptions,
+        version=__version__,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )

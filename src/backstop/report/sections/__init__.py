@@ -1,0 +1,1 @@
+"""Report sections, one module per result name, each with ``render(result, scenario) -> str``."""

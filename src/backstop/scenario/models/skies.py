@@ -1,0 +1,65 @@
+"""Scenario inputs of the safe-skies analysis: defended sites, defences, threat waves."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from backstop.scenario.models.base import Row, Section, TableSpec, field
+
+
+class Site(Row):
+    """A defended asset: a city, port or energy facility."""
+
+    id: str = field(..., "Unique id of the site.")
+    name: str = field(..., "Name of the site.")
+    kind: Literal["city", "port", "energy", "military", "other"] = field(..., "Kind of asset.")
+    lat: float = field(..., "Latitude (WGS84).", unit="deg", ge=-90, le=90)
+    lon: float = field(..., "Longitude (WGS84).", unit="deg", ge=-180, le=180)
+    value: float | None = field(None, "Value at stake; empty = population for cities, criticality x 100,000 for ports and energy.", ge=0)
+    population: int = field(0, "People living in the area.", unit="people", ge=0)
+    region: str = field("", "Oblast / region name, for regional target allocation.")
+    source: str = field("", "Where the site and its value come from.")
+
+
+class Defence(Row):
+    """Air-defence units of one system placed at a position."""
+
+    id: str = field(..., "Unique id of the placement.")
+    system: str = field(..., "System id from the air-defence catalogue (`backstop facts systems`).", ref="system")
+    lat: float = field(..., "Latitude of the unit.", unit="deg", ge=-90, le=90)
+    lon: float = field(..., "Longitude of the unit.", unit="deg", ge=-180, le=180)
+    count: int = field(1, "Number of batteries/teams of this system at the position.", unit="units", ge=1)
+    magazine: int | None = field(None, "Interceptors ready per unit; empty = catalogue magazine.", unit="rounds", ge=0)
+    doctrine: Literal["shoot-shoot", "shoot-look-shoot"] = field("shoot-look-shoot", "Firing doctrine.")
+    nation: str = field("UKR", "Operating state (ISO3).", ref="state")
+
+
+class WaveComponent(Row):
+    """One weapon type in a named wave: how many, from where, over which window."""
+
+    wave: str = field(..., "Wave name (several rows per wave).")
+    weapon: str = field(..., "Threat weapon id from the catalogue (`backstop facts threats`).", ref="threat")
+    count: int = field(..., "Number launched.", unit="weapons", ge=0)
+    launch_area: str = field("", "Launch area name (statistical input; not a target).")
+    arrival_start_h: float = field(0.0, "Start of the arrival window after wave start.", unit="h", ge=0)
+    arrival_end_h: float = field(6.0, "End of the arrival window.", unit="h", ge=0)
+    allocation: str = field("value", "Target allocation over sites: `value` (proportional to value) or `regions:<region>=<share>|...`.")
+    source: str = field("", "Public report the component follows.")
+
+
+class SkiesSection(Section):
+    """``[skies]``: Monte Carlo and campaign settings."""
+
+    wave: str = field("", "Default wave (empty = the first wave in waves.csv).")
+    trials: int = field(2000, "Monte Carlo trials per wave.", ge=1)
+    seed: int = field(20250820, "Random seed (same seed, same result).")
+    nights: int = field(30, "Campaign length.", unit="nights", ge=1)
+    target_leakers: float = field(10.0, "Target expected leakers per wave used to size the batteries required.", unit="weapons", ge=0)
+
+
+SECTION = ("skies", SkiesSection)
+TABLES = [
+    TableSpec("sites", Site, "Defended sites.", default="bundled Ukrainian cities (GeoNames), ports and energy facilities"),
+    TableSpec("defences", Defence, "Air-defence placements."),
+    TableSpec("waves", WaveComponent, "Threat waves by component.", default="bundled waves"),
+]

@@ -1,0 +1,54 @@
+"""Shared fixtures: the bundled scenario, a writable copy of it, and the anchors folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ANCHORS = ROOT.parent / "shared" / "anchors"
+
+
+@pytest.fixture(scope="session")
+def anchors() -> Path:
+    """``../shared/anchors`` (published benchmark instances); skips the test where it is absent."""
+    if not ANCHORS.is_dir():
+        pytest.skip(f"anchors folder not found at {ANCHORS} (published benchmark data lives outside the product)")
+    return ANCHORS
+
+
+@pytest.fixture(scope="session")
+def bundled():
+    """The bundled ``ukraine-2025`` scenario, read once."""
+    from backstop.scenario import read_scenario
+
+    return read_scenario(None)
+
+
+@pytest.fixture()
+def scenario_dir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled scenario folder."""
+    from backstop.scenario import bundled_path
+
+    dst = tmp_path / "scenario"
+    shutil.copytree(bundled_path(), dst)
+    return dst
+
+
+def run_cli(*args: str):
+    """Run the CLI in-process; returns (exit_code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from backstop.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return code, out.getvalue(), err.getvalue()
