@@ -64,7 +64,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     for name, spec in TABLES.items():
         for fname in spec.row.model_fields:
             kind = _meta(spec.row, fname).get("ref")
-            if not kind:
+            if not kind or not scenario.rows(name):
                 continue
             if kind not in cache:
                 cache[kind] = _ref_values(kind)
