@@ -44,3 +44,17 @@ def test_report_lists_assumptions_and_summary(bundled):
     html = render_report(bundled, results)
     assert "Summary" in html
     assert html.count("<section class=\"card\"") == len(results) + 2
+
+
+def test_internal_error_exit_1_without_traceback(tmp_path, monkeypatch):
+    import backstop.overview
+
+    def boom(scenario, context=None):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(backstop.overview, "run", boom)
+    out = tmp_path / "out"
+    code, _, err = run_cli("assess", "-o", str(out))
+    assert code == 1
+    assert "internal error" in err and "simulated bug" in err and "Traceback" not in err
+    assert not out.exists()
