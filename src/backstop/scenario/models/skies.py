@@ -54,6 +54,7 @@ class SkiesSection(Section):
     wave: str = field("", "Default wave (empty = the first wave in waves.csv).")
     trials: int = field(2000, "Monte Carlo trials per wave.", ge=1)
     seed: int = field(20250820, "Random seed (same seed, same result).")
+    campaign_wave: str = field("", "Wave repeated night after night in the campaign (empty = the analysed wave).")
     nights: int = field(30, "Campaign length.", unit="nights", ge=1)
     target_leakers: float = field(10.0, "Target expected leakers (drones, cruise and ballistic missiles; decoys excluded) per wave, used to size the batteries required.", unit="weapons", ge=0)
     target_value_lost: float | None = field(None, "Optional second target: expected value destroyed per wave (people-equivalent); sizing stops when both targets are met.", ge=0)
