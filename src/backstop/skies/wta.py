@@ -157,7 +157,7 @@ def _survival(inst: WTAInstance, x: np.ndarray, logq: np.ndarray) -> np.ndarray:
     return inst.values * np.exp((x * logq).sum(axis=0))
 
 
-def local_search(inst: WTAInstance, x: np.ndarray, *, max_iter: int = 100_000, deadline: float | None = None) -> np.ndarray:
+def local_search(inst: WTAInstance, x: np.ndarray, *, max_iter: int = 100_000, deadline: float | None = None, swaps: bool = True) -> np.ndarray:
     """Best-improvement local search from ``x`` over two neighbourhoods.
 
     * move: one unit of type ``i`` from target ``j`` to target ``k`` (or from the spare pool):
@@ -211,7 +211,7 @@ def local_search(inst: WTAInstance, x: np.ndarray, *, max_iter: int = 100_000, d
         best_add = delta_move[a]
         # --- swap two assigned units of different types on different targets
         best_swap = np.inf
-        if len(ii) > 1:
+        if swaps and len(ii) > 1:
             # new S_j after removing a's unit and adding b's: S_j * q_bj / q_aj
             sa = s[jj]
             # pair matrix (units x units); cap size for memory
@@ -280,6 +280,40 @@ def reassign_layer(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator) -
     return x
 
 
+def type_sweep(inst: WTAInstance, x: np.ndarray, *, max_sweeps: int = 20) -> np.ndarray:
+    """Block coordinate descent over weapon types: take out every unit of one type and put them
+    back optimally given all the others (for a single type the objective is a separable concave
+    gain in the units per target, so greedy insertion is optimal).  Sweeps until no type moves."""
+    m, n = inst.shape
+    q = np.clip(1.0 - inst.p, _TINY, 1.0)
+    logq = np.log(q)
+    x = x.copy()
+    s = inst.values * np.exp((x * logq).sum(axis=0))
+    for _ in range(max_sweeps):
+        changed = False
+        for i in range(m):
+            if inst.units[i] <= 0:
+                continue
+            base = s * np.exp(-x[i] * logq[i])  # survival without type i
+            old = float((s).sum())
+            new_row = np.zeros(n, dtype=np.int64)
+            cur = base.copy()
+            for _u in range(int(inst.units[i])):
+                g = cur * inst.p[i]
+                j = int(np.argmax(g))
+                if g[j] <= 0:
+                    break
+                new_row[j] += 1
+                cur[j] *= q[i, j]
+            if cur.sum() < old * (1 - 1e-13) and not np.array_equal(new_row, x[i]):
+                x[i] = new_row
+                s = cur
+                changed = True
+        if not changed:
+            break
+    return x
+
+
 def ruin_recreate(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, share: float = 0.15) -> np.ndarray:
     """Ruin and recreate (Schrimpf et al. 2000): strip every unit from a random share of the
     targets, then re-insert the spare units by maximum marginal return."""
@@ -307,7 +341,7 @@ def ruin_recreate(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, sh
     return x
 
 
-def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_stall: int = 20) -> WTASolution:
+def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_stall: int = 200, accept: float = 0.01) -> WTASolution:
     """Greedy MMR, then local search: a feasible assignment in well under a second at 200x400."""
     t0 = time.perf_counter()
     deadline = None if time_limit is None else t0 + time_limit
@@ -318,17 +352,27 @@ def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_s
         if o < obj:
             best, obj = x, o
     x = best
-    # iterated very-large-neighbourhood search with a fixed seed (same instance, same answer)
+    # iterated very-large-neighbourhood search with a fixed seed (same instance, same answer);
+    # record-to-record acceptance (Dueck 1993): a candidate within `accept` of the best is kept
     rng = np.random.default_rng(0)
-    stall = 0
+    cur, cur_obj = x, obj
+    stall = it = 0
     while stall < max_stall and (deadline is None or time.perf_counter() < deadline):
-        y = reassign_layer(inst, x, rng) if stall % 3 else ruin_recreate(inst, x, rng)
-        y = local_search(inst, y, deadline=deadline)
+        it += 1
+        y = reassign_layer(inst, cur, rng) if it % 3 else ruin_recreate(inst, cur, rng)
+        y = local_search(inst, y, deadline=deadline, swaps=False)
         o = objective(inst, y)
         if o < obj * (1 - 1e-12):
+            y = local_search(inst, y, deadline=deadline)
+            o = objective(inst, y)
             x, obj, stall = y, o, 0
+            cur, cur_obj = y, o
         else:
             stall += 1
+            if o <= obj * (1 + accept):
+                cur, cur_obj = y, o
+            elif stall % 25 == 0:
+                cur, cur_obj = x, obj
     x = local_search(inst, x, deadline=deadline)
     obj = objective(inst, x)
     return WTASolution(x=x, objective=obj, lower_bound=0.0, status="heuristic", method="heuristic", runtime_s=time.perf_counter() - t0)
