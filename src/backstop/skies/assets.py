@@ -8,8 +8,9 @@ Value (people-equivalent):
 * ports: ``criticality x 100,000`` with criticality 6 for sea ports and 3 for river ports
   (assumption: Black Sea grain-corridor ports carry most of the export trade, 2024-25).
 
-Cities of Crimea, Sevastopol, Donetsk and Luhansk oblasts are left out of the bundled set (occupied
-or front-line; a planning assumption).  A scenario's ``sites.csv`` replaces the bundled set.
+Cities of Crimea, Sevastopol, Donetsk and Luhansk oblasts, of the occupied left bank of the Dnipro in
+Zaporizhzhia and Kherson oblasts, and the occupied Zaporizhzhia NPP are left out of the bundled set
+(occupied or front-line; a planning assumption).  A scenario's ``sites.csv`` replaces the bundled set.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def load_assets(min_population: int = 100_000) -> pd.DataFrame:
 
     c = load_cities("UA", min_population)
     c = c[~c["admin1"].isin(EXCLUDED_ADMIN1)]
+    # occupied south of Zaporizhzhia and Kherson oblasts (left bank of the Dnipro): left out
+    c = c[~(c["admin1"].isin(["08", "26"]) & (c["lat"] < 47.6) & (c["lon"] > 33.0))]
     cities = pd.DataFrame({
         "id": c["id"], "name": c["name"], "kind": "city", "lat": c["lat"], "lon": c["lon"],
         "value": c["population"].astype(float), "population": c["population"].astype(int),
@@ -81,7 +84,7 @@ def load_assets(min_population: int = 100_000) -> pd.DataFrame:
         "source": ports["source"] + "; criticality: backstop assumption",
     })
     en = load_energy()
-    en = en[en["state"] == "UKR"]
+    en = en[(en["state"] == "UKR") & (en["id"] != "zaporizhzhia_npp")]  # occupied since March 2022
     e = pd.DataFrame({
         "id": "energy-" + en["id"], "name": en["name"], "kind": "energy", "lat": en["lat"], "lon": en["lon"],
         "value": en["criticality"] * VALUE_PER_CRITICALITY, "population": 0, "region": "", "source": en["source"],

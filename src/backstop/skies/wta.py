@@ -251,7 +251,7 @@ def local_search(inst: WTAInstance, x: np.ndarray, *, max_iter: int = 100_000, d
     return x
 
 
-def reassign_layer(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def reassign_layer(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, max_rows: int = 1000) -> np.ndarray:
     """Very-large-neighbourhood step: take out one randomly chosen unit from every target that has
     one (plus the spare units) and put them back by an optimal linear assignment with at most one
     of them per target (Ahuja et al. 2007 use assignment-based neighbourhoods of this kind).  The
@@ -266,6 +266,8 @@ def reassign_layer(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator) -
     cnt = x.astype(float)
     tot = cnt.sum(axis=0)
     has = np.nonzero(tot > 0)[0]
+    if len(has) > max_rows:  # a random block of targets keeps the assignment problem small
+        has = np.sort(rng.choice(has, max_rows, replace=False))
     cum = np.cumsum(cnt[:, has], axis=0)
     pick = (rng.random(len(has)) * tot[has])
     types_taken = (cum <= pick[None, :]).sum(axis=0)

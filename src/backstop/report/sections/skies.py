@@ -60,6 +60,7 @@ def depletion_chart(result: Result) -> str:
         k += 1
     ax.set_xlabel("night")
     ax.set_ylabel("stock / initial stock")
+    ax.set_ylim(0, 1.6)
     ax.set_title(f"Interceptor stocks, wave '{c['wave']}' every night (dotted: the night a type runs out)", loc="left", fontsize=9)
     ax.legend(fontsize=6, ncol=3)
     return to_svg(fig)
