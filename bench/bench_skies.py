@@ -36,7 +36,7 @@ def _mc_build():
     wh = np.where(cls == 1, 0.0, 50.0)
     systems = ["interceptor_drone_team", "mobile_fire_group", "gepard", "iris_t_slm", "nasams", "patriot_pac3_mse", "ew_jammer_team", "skynex"]
     sys_ids = [systems[i % len(systems)] for i in range(40)]
-    k = rng.integers(0, S, 40)
+    k = np.arange(40) % S  # two layers at every defended site
     bat = make_batteries(sys_ids, lat[k] + rng.normal(0, 0.01, 40), lon[k] + rng.normal(0, 0.01, 40))
     eng = engagement(cls, site, assets, bat)
     return {"cls": cls, "site": site, "wh": wh, "assets": assets, "bat": bat, "eng": eng, "trials": 10_000}

@@ -343,7 +343,7 @@ def ruin_recreate(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, sh
     return x
 
 
-def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_stall: int = 200, accept: float = 0.01) -> WTASolution:
+def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_stall: int = 300, accept: float = 0.02) -> WTASolution:
     """Greedy MMR, then local search: a feasible assignment in well under a second at 200x400."""
     t0 = time.perf_counter()
     deadline = None if time_limit is None else t0 + time_limit
