@@ -1,0 +1,170 @@
+"""Merge reports of the same event from several sources: space, time and type clustering.
+
+Method
+------
+Two reports are *linked* when they have the same ACLED ``event_type``, their dates differ by at
+most ``days`` calendar days, and their great-circle (haversine) distance is at most
+``distance_km``.  Events are the connected components of the link graph: single-linkage
+clustering, the same partition DBSCAN gives with ``minPts = 1`` and ``eps = distance_km``
+(Ester, Kriegel, Sander & Xu 1996, KDD-96) extended to a space-time neighbourhood
+(Birant & Kut 2007, "ST-DBSCAN", *Data & Knowledge Engineering* 60(1)).
+
+Defaults (``[monitor.dedup]``): 10 km and 1 day.  ACLED geo-codes to the nearest named place
+(town centroid, precision code 1-3), so two reports of one strike on a town land within a few
+kilometres; overnight attacks straddle midnight, and different sources date them either day.
+
+Links are found in DuckDB without an all-pairs join: reports are bucketed in a grid of cells
+``distance_km`` wide (longitude cells widened by ``1/cos(max |lat|)``), each report probes the
+3 x 3 neighbouring cells on its day and the next ``days`` days, and only those candidate pairs
+are measured.  Components come from :func:`scipy.sparse.csgraph.connected_components`.
+
+Merged event: earliest date, mean position, the most frequent sub-type, actor and place, the
+ACLED-conservative casualty count (the lowest positive figure among the sources: ACLED codebook
+2023, "Fatalities"), and every report and source kept (``n_reports``, ``sources``,
+``report_hashes``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius (IUGG) [km]."""
+
+
+def _haversine_sql(a: str, b: str) -> str:
+    return (
+        f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({b}.lat - {a}.lat) / 2), 2) + "
+        f"cos(radians({a}.lat)) * cos(radians({b}.lat)) * pow(sin(radians({b}.lon - {a}.lon) / 2), 2)))"
+    )
+
+
+def link_pairs(con: duckdb.DuckDBPyConnection, table: str, distance_km: float, days: int) -> np.ndarray:
+    """Pairs ``(i, j)`` (``i < j`` on the same day) of linked reports of ``table``.
+
+    ``table`` needs columns ``rid`` (0..n-1), ``typ``, ``day`` (integer day number), ``lat``, ``lon``.
+    """
+    max_lat = con.execute(f"SELECT coalesce(max(abs(lat)), 0) FROM {table}").fetchall()[0][0]
+    dlat = distance_km / 111.19
+    dlon = distance_km / (111.19 * max(math.cos(math.radians(min(float(max_lat), 85.0))), 1e-3))
+    sql = f"""
+    WITH p AS (
+        SELECT rid, typ, day, lat, lon, CAST(floor(lat / {dlat}) AS BIGINT) AS gy, CAST(floor(lon / {dlon}) AS BIGINT) AS gx FROM {table}
+    ), off AS (
+        SELECT dy.d AS dy, dx.d AS dx, dd.d AS dd
+        FROM (VALUES (-1), (0), (1)) dy(d), (VALUES (-1), (0), (1)) dx(d), range(0, {int(days) + 1}) dd(d)
+    ), probe AS (
+        SELECT p.rid, p.typ, p.lat, p.lon, p.gy + off.dy AS ny, p.gx + off.dx AS nx, p.day + off.dd AS nd, off.dd FROM p, off
+    )
+    SELECT a.rid AS i, b.rid AS j
+    FROM probe a JOIN p b ON b.typ = a.typ AND b.gy = a.ny AND b.gx = a.nx AND b.day = a.nd
+    WHERE (a.dd > 0 OR a.rid < b.rid) AND {_haversine_sql("a", "b")} <= {float(distance_km)}
+    """
+    res = con.execute(sql).fetchnumpy()
+    return np.column_stack([res["i"].astype(np.int64), res["j"].astype(np.int64)]) if len(res["i"]) else np.zeros((0, 2), np.int64)
+
+
+def cluster_labels(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Connected-component label of each of ``n`` reports, numbered by first appearance."""
+    if n == 0:
+        return np.zeros(0, np.int64)
+    g = coo_matrix((np.ones(len(pairs), np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)) if len(pairs) else coo_matrix((n, n), dtype=np.int8)
+    _, labels = connected_components(g, directed=False)
+    # renumber by first appearance so labels do not depend on scipy internals
+    _, first = np.unique(labels, return_index=True)
+    order = np.argsort(first)
+    remap = np.empty_like(order)
+    remap[order] = np.arange(len(order))
+    return remap[labels].astype(np.int64)
+
+
+def merge_reports(reports: pd.DataFrame, distance_km: float = 10.0, days: int = 1, *, con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Cluster ``reports`` (stored-report columns) into events.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        Columns of the ``reports`` table: ``event_date, event_type, sub_event_type, actor1,
+        admin1, location, latitude, longitude, fatalities, injured, source, row_hash``, plus
+        ``source_weight`` (probability the source is right, see :mod:`.classify`).
+    distance_km : float
+        Link distance [km].
+    days : int
+        Link window [calendar days].
+
+    Returns
+    -------
+    events : DataFrame
+        One row per event (columns listed in the module notes), ordered by ``event``.
+    labels : ndarray of int
+        Event number of each report.
+    """
+    own = con is None
+    con = con or duckdb.connect()
+    n = len(reports)
+    frame = pd.DataFrame(
+        {
+            "rid": np.arange(n, dtype=np.int64),
+            "typ": reports["event_type"].astype(str).str.strip().str.lower().to_numpy(),
+            "day": (pd.to_datetime(reports["event_date"]).to_numpy().astype("datetime64[D]").astype(np.int64)),
+            "lat": reports["latitude"].to_numpy(dtype=float),
+            "lon": reports["longitude"].to_numpy(dtype=float),
+        }
+    )
+    con.register("_dedup_pts", frame)
+    try:
+        pairs = link_pairs(con, "_dedup_pts", distance_km, days)
+    finally:
+        con.unregister("_dedup_pts")
+    labels = cluster_labels(pairs, n)
+    full = reports.copy()
+    full["event"] = labels
+    defaults = {"sub_event_type": "", "actor1": "", "admin1": "", "location": "", "fatalities": 0, "injured": 0, "source": "", "notes": "",
+                "illustrative": False, "verified": False, "source_weight": 0.5}
+    for col, val in defaults.items():
+        if col not in full:
+            full[col] = val
+    if "row_hash" not in full:
+        full["row_hash"] = [f"r{i}" for i in range(n)]
+    con.register("_dedup_full", full)
+    try:
+        events = con.execute(
+            """
+            WITH src AS (
+                SELECT event, source, max(source_weight) AS w FROM _dedup_full GROUP BY event, source
+            ), conf AS (
+                SELECT event, 1 - exp(sum(ln(1 - least(w, 0.999)))) AS source_confidence,
+                       count(*) FILTER (WHERE source <> '') AS n_sources,
+                       string_agg(source, ' | ' ORDER BY source) FILTER (WHERE source <> '') AS sources
+                FROM src GROUP BY event
+            )
+            SELECT f.event, min(event_date) AS event_date, max(event_date) AS last_date, min(event_type) AS event_type,
+                   mode(sub_event_type) AS sub_event_type,
+                   coalesce(mode(actor1) FILTER (WHERE actor1 <> ''), '') AS actor1,
+                   coalesce(mode(admin1) FILTER (WHERE admin1 <> ''), '') AS admin1,
+                   coalesce(mode(location) FILTER (WHERE location <> ''), '') AS location,
+                   avg(latitude) AS latitude, avg(longitude) AS longitude,
+                   coalesce(min(fatalities) FILTER (WHERE fatalities > 0), 0) AS fatalities,
+                   coalesce(min(injured) FILTER (WHERE injured > 0), 0) AS injured,
+                   max(fatalities) AS fatalities_max, max(injured) AS injured_max,
+                   count(*) AS n_reports, any_value(c.n_sources) AS n_sources, coalesce(any_value(c.sources), '') AS sources,
+                   any_value(c.source_confidence) AS source_confidence,
+                   bool_or(illustrative) AS illustrative, bool_or(verified) AS verified_flag,
+                   string_agg(row_hash, ';' ORDER BY row_hash) AS report_hashes,
+                   string_agg(CASE WHEN notes <> '' THEN notes END, ' | ') AS notes
+            FROM _dedup_full f JOIN conf c USING (event)
+            GROUP BY f.event ORDER BY f.event
+            """
+        ).df()
+    finally:
+        con.unregister("_dedup_full")
+        if own:
+            con.close()
+    events["notes"] = events["notes"].fillna("")
+    return events, labels
