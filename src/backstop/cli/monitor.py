@@ -25,8 +25,11 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a file into the store in one transaction; bad rows are listed with their line numbers."""
+    from backstop.errors import input_error
     from backstop.monitor.store import Store
 
+    if not file.is_file():
+        raise input_error(str(file), "", "", "", "no such file", "give the path of a CSV, JSON or JSON Lines file")
     with Store(db) as store:
         res = store.import_file(file)
         if parquet is not None:

@@ -241,7 +241,12 @@ def load_sites(min_population: int) -> tuple[pd.DataFrame, list[str]]:
     from backstop.reference.sites import load_cities
 
     notes = []
-    frames = [load_cities("UA", min_population)[["name", "kind", "lat", "lon"]].assign(kind="city")]
+    cities = load_cities("UA", min_population)  # largest first
+    cx, cy = project(cities["lon"].to_numpy(float), cities["lat"].to_numpy(float))
+    d = np.hypot(cx[:, None] - cx[None, :], cy[:, None] - cy[None, :])
+    # GeoNames lists city districts (Zarichnyi in Sumy, Obolon in Kyiv) as cities: keep the city
+    district = (np.tril(d < 10_000.0, k=-1)).any(axis=1)
+    frames = [cities.loc[~district, ["name", "lat", "lon"]].assign(kind="city")]
     for kind, loader in (("energy", "load_energy"), ("port", "load_ports")):
         try:
             from backstop.reference import sites as mod

@@ -33,7 +33,7 @@ NUMBER_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
 _NUM = r"(?:\d{1,5}|" + "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")"
-_PERS = r"(?:people|persons|civilians|residents|children|kids|adults|women|men|others|teenagers|minors)"
+_PERS = r"(?:people|persons?|civilians?|residents?|children|child|kids?|adults?|women|woman|men|man|others|teenagers?|minors?)"
 _ADJ = r"(?:[a-z-]+\s+){0,2}?"
 _INJ = r"(?:injur\w*|wound\w*|hurt)"
 _KIL = r"(?:kill\w*|dead|died|deaths?)"
