@@ -129,3 +129,11 @@ def test_chain_is_single_linkage_and_labels_are_stable():
     assert len(ev) == 1
     assert cluster_labels(np.array([[2, 3]]), 5).tolist() == [0, 1, 2, 2, 3]
     assert cluster_labels(np.zeros((0, 2), np.int64), 0).tolist() == []
+
+
+def test_daily_shelling_of_one_town_is_not_chained_into_one_event():
+    t = pd.Timestamp("2025-09-01")
+    df = frame([(t + pd.Timedelta(days=d), "Explosions/Remote violence", 48.5, 37.7, "official", 0, 1) for d in range(10)])
+    ev, labels = merge_reports(df, D_KM, DAYS)
+    assert len(ev) == 5 and labels.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert (ev["last_date"] - ev["event_date"]).max() == pd.Timedelta(days=1)

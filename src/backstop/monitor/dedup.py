@@ -18,6 +18,11 @@ Links are found in DuckDB without an all-pairs join: reports are bucketed in a g
 3 x 3 neighbouring cells on its day and the next ``days`` days, and only those candidate pairs
 are measured.  Components come from :func:`scipy.sparse.csgraph.connected_components`.
 
+Single linkage chains in time (a town shelled daily would become one months-long event), so
+each component is then cut into windows of ``days + 1`` calendar days anchored at its first
+report (:func:`split_by_time`).  Within one day, merging same-type reports within ``distance_km``
+matches ACLED's unit of coding (events are coded per location and day; ACLED codebook 2023).
+
 Merged event: earliest date, mean position, the most frequent sub-type, actor and place, the
 ACLED-conservative casualty count (the lowest positive figure among the sources: ACLED codebook
 2023, "Fatalities"), and every report and source kept (``n_reports``, ``sources``,
@@ -77,11 +82,30 @@ def cluster_labels(pairs: np.ndarray, n: int) -> np.ndarray:
     g = coo_matrix((np.ones(len(pairs), np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)) if len(pairs) else coo_matrix((n, n), dtype=np.int8)
     _, labels = connected_components(g, directed=False)
     # renumber by first appearance so labels do not depend on scipy internals
-    _, first = np.unique(labels, return_index=True)
+    return _renumber(labels)
+
+
+def split_by_time(labels: np.ndarray, day: np.ndarray, days: int) -> np.ndarray:
+    """Cut each component into windows of ``days + 1`` calendar days from its first report.
+
+    Single linkage chains in time: a town shelled every day would otherwise become one event
+    lasting months.  Anchored windows bound an event's span to ``days``; reports of one night
+    dated either side of midnight stay together.
+    """
+    if len(labels) == 0:
+        return labels
+    first = pd.Series(day).groupby(labels).transform("min").to_numpy()
+    window = (day - first) // (int(days) + 1)
+    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([labels, window]), sort=False)
+    return _renumber(codes)
+
+
+def _renumber(codes: np.ndarray) -> np.ndarray:
+    _, first = np.unique(codes, return_index=True)
     order = np.argsort(first)
     remap = np.empty_like(order)
     remap[order] = np.arange(len(order))
-    return remap[labels].astype(np.int64)
+    return remap[codes].astype(np.int64)
 
 
 def merge_reports(reports: pd.DataFrame, distance_km: float = 10.0, days: int = 1, *, con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, np.ndarray]:
@@ -122,7 +146,7 @@ def merge_reports(reports: pd.DataFrame, distance_km: float = 10.0, days: int = 
         pairs = link_pairs(con, "_dedup_pts", distance_km, days)
     finally:
         con.unregister("_dedup_pts")
-    labels = cluster_labels(pairs, n)
+    labels = split_by_time(cluster_labels(pairs, n), frame["day"].to_numpy(), days)
     full = reports.copy()
     full["event"] = labels
     defaults = {"sub_event_type": "", "actor1": "", "admin1": "", "location": "", "fatalities": 0, "injured": 0, "source": "", "notes": "",
