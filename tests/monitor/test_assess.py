@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backstop.monitor.classify import classify_events, left_region, line_geometry, project, source_weights
+from backstop.monitor.classify import (
+    classify_events,
+    left_region,
+    line_geometry,
+    project,
+    source_weights,
+)
 from backstop.monitor.dedup import merge_reports
 from backstop.monitor.guarantee import fire_commitments
 from backstop.scenario.models.monitor import Commitment, LinePoint, MonitorSection

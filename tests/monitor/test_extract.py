@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from backstop.monitor.extract import article_date, casualties, extract, sentence_date, split_sentences
+from backstop.monitor.extract import (
+    article_date,
+    casualties,
+    extract,
+    sentence_date,
+    split_sentences,
+)
 from tests.conftest import run_cli
 
 SEED = Path(__file__).parent / "data" / "000_cf83dd09369ffb92.txt"

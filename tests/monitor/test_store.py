@@ -76,7 +76,7 @@ def test_reimport_adds_nothing_and_same_rows_elsewhere_are_not_duplicated(tmp_pa
 
 
 def test_json_jsonl_and_air_force_shapes(tmp_path):
-    recs = [dict(zip(HEADER.split(","), r.split(","))) for r in GOOD]
+    recs = [dict(zip(HEADER.split(","), r.split(","), strict=True)) for r in GOOD]
     (tmp_path / "a.json").write_text(json.dumps({"data": recs}), encoding="utf-8")
     (tmp_path / "b.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n{oops\n", encoding="utf-8")
     air = tmp_path / "air.csv"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -21,7 +21,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV, JSON or JSON Lines: ACLED-compatible incidents or Air Force daily summaries.")],
     db: DbOpt = Path(DEFAULT_DB),
-    parquet: Annotated[Optional[Path], typer.Option("--parquet", help="Also export the store's tables as Parquet to this folder.")] = None,
+    parquet: Annotated[Path | None, typer.Option("--parquet", help="Also export the store's tables as Parquet to this folder.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a file into the store in one transaction; bad rows are listed with their line numbers."""
@@ -54,8 +54,8 @@ def import_(
 
 @monitor_app.command("assess")
 def assess(
-    scenario: Annotated[Optional[str], typer.Argument(help="Scenario folder or bundled name (agreement, line, commitments).")] = None,
-    db: Annotated[Optional[Path], typer.Option("--db", help="Assess this DuckDB store instead of the scenario's incidents.csv.")] = None,
+    scenario: Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (agreement, line, commitments).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Assess this DuckDB store instead of the scenario's incidents.csv.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Violation register and commitments fired (per guarantor, with deadlines)."""
@@ -95,12 +95,13 @@ def assess(
 @monitor_app.command("extract")
 def extract(
     article: Annotated[Path, typer.Argument(help="Plain-text news article.")],
-    date: Annotated[Optional[str], typer.Option("--date", help="Article date YYYY-MM-DD (default: the first date written in it).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Article date YYYY-MM-DD (default: the first date written in it).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Candidate incidents from news text (deterministic rules; every one unverified, with its sentence)."""
     from backstop.errors import input_error
-    from backstop.monitor.extract import article_date, extract as run_extract
+    from backstop.monitor.extract import article_date
+    from backstop.monitor.extract import extract as run_extract
 
     d = parse_date(date, "--date")
     if not article.is_file():

@@ -10,7 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from backstop.monitor.classify import classify_events, left_region, line_geometry, load_sites, source_weights
+from backstop.monitor.classify import (
+    classify_events,
+    left_region,
+    line_geometry,
+    load_sites,
+    source_weights,
+)
 from backstop.monitor.dedup import merge_reports
 from backstop.monitor.guarantee import by_guarantor, fire_commitments
 from backstop.monitor.store import Store

@@ -117,7 +117,7 @@ def left_region(lonlat: np.ndarray):
     # densify the closure so it stays straight-ish in the projection
     arr = np.array(ring + [ring[0]])
     dense = [arr[0]]
-    for a, b in zip(arr[:-1], arr[1:]):
+    for a, b in zip(arr[:-1], arr[1:], strict=True):
         for t in np.linspace(0, 1, 20)[1:]:
             dense.append(a + (b - a) * t)
     dense = np.array(dense)

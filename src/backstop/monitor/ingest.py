@@ -20,7 +20,12 @@ import numpy as np
 import pandas as pd
 
 from backstop.errors import InputError, Problem, input_error
-from backstop.monitor.schema import ACLED_COLUMNS, ACLED_OPTIONAL, ACLED_REQUIRED, AIR_COLUMNS, AIR_REQUIRED
+from backstop.monitor.schema import (
+    ACLED_COLUMNS,
+    ACLED_OPTIONAL,
+    ACLED_REQUIRED,
+    AIR_REQUIRED,
+)
 
 CHUNK_ROWS = 250_000
 """Rows parsed, validated and inserted at a time (bounds memory on large files)."""
@@ -114,8 +119,8 @@ def _csv_chunks(path: Path, name: str) -> Iterator[tuple[list[str], pd.DataFrame
 
 
 def _frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:
-    cols = list(zip(*rows)) if rows else [() for _ in header]
-    df = pd.DataFrame({h: pd.Series(c, dtype=object) for h, c in zip(header, cols)})
+    cols = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    df = pd.DataFrame({h: pd.Series(c, dtype=object) for h, c in zip(header, cols, strict=True)})
     df["line"] = np.asarray(lines, dtype=np.int64)
     return df
 
@@ -154,7 +159,7 @@ def _json_chunks(path: Path, name: str) -> Iterator[tuple[list[str], pd.DataFram
     recs, nums, unit = _json_records(path, name)
     problems: list[Problem] = []
     good, good_lines = [], []
-    for rec, n in zip(recs, nums):
+    for rec, n in zip(recs, nums, strict=True):
         if not isinstance(rec, dict) or "__error__" in rec:
             msg = rec.get("__error__", "not an object") if isinstance(rec, dict) else "not an object"
             problems.append(Problem(name, f"{unit} {n}", "", "", f"bad record: {msg}", "each record must be a JSON object"))
