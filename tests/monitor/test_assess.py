@@ -196,3 +196,37 @@ def test_report_section_renders(bundled):
 def test_projection_is_metric():
     x, y = project(np.array([31.5, 31.5]), np.array([48.5, 49.5]))
     assert abs(y[1] - y[0]) == pytest.approx(111_200, rel=0.01)
+
+
+def test_air_force_summaries_become_air_incursions(tmp_path, bundled):
+    from backstop.monitor.analysis import assess_store
+    from backstop.monitor.store import Store
+
+    air = tmp_path / "air.csv"
+    air.write_text(
+        "time_start,time_end,model,launched,destroyed,target\n"
+        "2025-08-19 18:00,2025-08-20 08:30,Shahed-136/131,93,84,Sumy; Odesa\n"  # before the agreement
+        "2025-09-02 18:00,2025-09-03 08:30,Shahed-136/131,120,100,Kyiv\n"
+        "2025-09-04 18:00,2025-09-05 08:30,Kh-101,4,4,Lviv\n",
+        encoding="utf-8",
+    )
+    with Store() as s:
+        s.import_file(air)
+        r = assess_store(s, bundled)
+    reg = r.frames["register"]
+    assert reg["origin"].tolist() == ["air_summary", "air_summary"]
+    assert reg["severity"].tolist() == [4, 2]  # clip(2 + floor(log10(1 + launched)), 1, 5)
+    assert set(reg["party"]) == {"RUS"} and set(reg["violation_class"]) == {"air_incursion"}
+    assert r.data["counts"]["air_reports"] == 3
+
+
+def test_source_weights_sql_matches_pandas():
+    import duckdb
+
+    from backstop.monitor.classify import source_weight_sql
+
+    src = pd.Series(["OSCE SMM", "UN HRMMU monitoring mission", "Ukrainian Air Force", "Kharkiv regional military administration", "Reuters", "", "summary", "Sumy governor"])
+    con = duckdb.connect()
+    con.register("t", pd.DataFrame({"source": src}))
+    sql = con.execute(f"SELECT {source_weight_sql()} AS w FROM t").fetchnumpy()["w"]
+    assert sql.tolist() == source_weights(src).tolist() == [0.9, 0.9, 0.6, 0.6, 0.5, 0.5, 0.5, 0.6]

@@ -15,9 +15,9 @@ from backstop.monitor.classify import (
     left_region,
     line_geometry,
     load_sites,
-    source_weights,
+    source_weight_sql,
 )
-from backstop.monitor.dedup import merge_reports
+from backstop.monitor.dedup import merge_table
 from backstop.monitor.guarantee import by_guarantor, fire_commitments
 from backstop.monitor.store import Store
 from backstop.results import Assumption, Result
@@ -103,9 +103,9 @@ def assess_store(store: Store, scenario: Scenario, *, sites: pd.DataFrame | None
     """Assess every report in ``store`` against the agreement and guarantee of ``scenario``."""
     cfg = scenario.config.monitor
     ver = cfg.verification
-    reports = store.reports()
-    reports["source_weight"] = source_weights(reports["source"], ver.monitor_weight, ver.official_weight, ver.media_weight)
-    events, _ = merge_reports(reports, cfg.dedup.distance_km, cfg.dedup.days, con=store.con)
+    n_reports = store.counts()["reports"]
+    weight = source_weight_sql(ver.monitor_weight, ver.official_weight, ver.media_weight)
+    events, _ = merge_table(store.con, "reports", cfg.dedup.distance_km, cfg.dedup.days, weight_sql=weight)
     line_rows = scenario.rows("line_of_contact")
     line, lonlat = line_geometry(line_rows)
     notes: list[str] = []
@@ -121,10 +121,10 @@ def assess_store(store: Store, scenario: Scenario, *, sites: pd.DataFrame | None
     fired = fire_commitments(register, scenario.rows("commitments"), ver.fire_on)
 
     counts = {
-        "reports": int(len(reports)),
+        "reports": int(n_reports),
         "air_reports": int(store.counts()["air_reports"]),
         "events": int(len(ev)),
-        "merged_reports": int(len(reports) - len(ev)),
+        "merged_reports": int(n_reports - len(ev)),
         "classified": {k: int(v) for k, v in ev["violation_class"].value_counts().sort_index().items()},
         "violations": int(len(register)),
         "major": int(register["major"].sum()) if len(register) else 0,

@@ -80,6 +80,15 @@ def source_weights(source: pd.Series, monitor_w: float = 0.9, official_w: float 
     return np.where(is_mon, monitor_w, np.where(is_off, official_w, media_w))
 
 
+def source_weight_sql(monitor_w: float = 0.9, official_w: float = 0.6, media_w: float = 0.5, column: str = "source") -> str:
+    """The SQL (DuckDB, RE2) twin of :func:`source_weights`."""
+    low = f"lower({column})"
+    return (
+        f"CASE WHEN regexp_matches({low}, '{MONITOR_RE}') THEN {float(monitor_w)} "
+        f"WHEN regexp_matches({low}, '{OFFICIAL_RE}') THEN {float(official_w)} ELSE {float(media_w)} END"
+    )
+
+
 def actor_party(actor: pd.Series) -> np.ndarray:
     """ISO3 of the acting party read from ACLED ``actor1`` (``RUS``, ``UKR`` or '')."""
     a = actor.astype(str).str.lower()

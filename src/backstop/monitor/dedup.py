@@ -94,10 +94,13 @@ def split_by_time(labels: np.ndarray, day: np.ndarray, days: int) -> np.ndarray:
     """
     if len(labels) == 0:
         return labels
-    first = pd.Series(day).groupby(labels).transform("min").to_numpy()
-    window = (day - first) // (int(days) + 1)
-    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([labels, window]), sort=False)
-    return _renumber(codes)
+    n_lab = int(labels.max()) + 1
+    first = np.full(n_lab, np.iinfo(np.int64).max)
+    np.minimum.at(first, labels, day)
+    window = (day - first[labels]) // (int(days) + 1)
+    key = labels.astype(np.int64) * (int(window.max()) + 1) + window
+    _, codes = np.unique(key, return_inverse=True)
+    return _renumber(codes.ravel())
 
 
 def _renumber(codes: np.ndarray) -> np.ndarray:
@@ -109,59 +112,77 @@ def _renumber(codes: np.ndarray) -> np.ndarray:
 
 
 def merge_reports(reports: pd.DataFrame, distance_km: float = 10.0, days: int = 1, *, con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, np.ndarray]:
-    """Cluster ``reports`` (stored-report columns) into events.
+    """Cluster a frame of reports into events (see :func:`merge_table`); labels follow the frame's rows.
 
-    Parameters
-    ----------
-    reports : DataFrame
-        Columns of the ``reports`` table: ``event_date, event_type, sub_event_type, actor1,
-        admin1, location, latitude, longitude, fatalities, injured, source, row_hash``, plus
-        ``source_weight`` (probability the source is right, see :mod:`.classify`).
-    distance_km : float
-        Link distance [km].
-    days : int
-        Link window [calendar days].
-
-    Returns
-    -------
-    events : DataFrame
-        One row per event (columns listed in the module notes), ordered by ``event``.
-    labels : ndarray of int
-        Event number of each report.
+    Missing optional columns take defaults (empty text, 0, False; ``source_weight`` 0.5).
     """
     own = con is None
-    con = con or duckdb.connect()
-    n = len(reports)
-    frame = pd.DataFrame(
-        {
-            "rid": np.arange(n, dtype=np.int64),
-            "typ": reports["event_type"].astype(str).str.strip().str.lower().to_numpy(),
-            "day": (pd.to_datetime(reports["event_date"]).to_numpy().astype("datetime64[D]").astype(np.int64)),
-            "lat": reports["latitude"].to_numpy(dtype=float),
-            "lon": reports["longitude"].to_numpy(dtype=float),
-        }
-    )
-    con.register("_dedup_pts", frame)
-    try:
-        pairs = link_pairs(con, "_dedup_pts", distance_km, days)
-    finally:
-        con.unregister("_dedup_pts")
-    labels = split_by_time(cluster_labels(pairs, n), frame["day"].to_numpy(), days)
+    if con is None:
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
     full = reports.copy()
-    full["event"] = labels
     defaults = {"sub_event_type": "", "actor1": "", "admin1": "", "location": "", "fatalities": 0, "injured": 0, "source": "", "notes": "",
                 "illustrative": False, "verified": False, "source_weight": 0.5}
     for col, val in defaults.items():
         if col not in full:
             full[col] = val
     if "row_hash" not in full:
-        full["row_hash"] = [f"r{i}" for i in range(n)]
-    con.register("_dedup_full", full)
+        full["row_hash"] = [f"r{i}" for i in range(len(full))]
+    full["_ord"] = np.arange(len(full), dtype=np.int64)
+    full["event_date"] = pd.to_datetime(full["event_date"])
+    con.register("_dedup_frame", full)
     try:
+        return merge_table(con, "_dedup_frame", distance_km, days, order_by="_ord")
+    finally:
+        con.unregister("_dedup_frame")
+        if own:
+            con.close()
+
+
+def merge_table(con: duckdb.DuckDBPyConnection, table: str, distance_km: float = 10.0, days: int = 1, *, order_by: str = "event_date, row_hash", weight_sql: str = "source_weight") -> tuple[pd.DataFrame, np.ndarray]:
+    """Cluster the reports of DuckDB ``table`` into events, in SQL (no round trip of the reports).
+
+    Parameters
+    ----------
+    table : str
+        A table or view with the ``reports`` columns (``event_date, event_type, sub_event_type,
+        actor1, admin1, location, latitude, longitude, fatalities, injured, notes, source,
+        illustrative, verified, row_hash``).
+    distance_km, days : float, int
+        Link thresholds [km], [calendar days].
+    order_by : str
+        Order that numbers the reports (``labels[i]`` is the event of the i-th report in it).
+    weight_sql : str
+        SQL expression of the probability that a report's source is right.
+
+    Returns
+    -------
+    events : DataFrame
+        One row per event, ordered by ``event``.
+    labels : ndarray of int
+        Event number of each report.
+    """
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _dedup_all AS
+        SELECT row_number() OVER (ORDER BY {order_by}) - 1 AS rid, lower(trim(event_type)) AS typ,
+               datediff('day', DATE '1970-01-01', CAST(event_date AS DATE)) AS day, latitude AS lat, longitude AS lon,
+               {weight_sql} AS w, *
+        FROM {table}
+        """
+    )
+    try:
+        day = con.execute("SELECT day FROM _dedup_all ORDER BY rid").fetchnumpy()["day"].astype(np.int64)
+        n = len(day)
+        pairs = link_pairs(con, "_dedup_all", distance_km, days)
+        labels = split_by_time(cluster_labels(pairs, n), day, days)
+        con.register("_dedup_labels", pd.DataFrame({"rid": np.arange(n, dtype=np.int64), "event": labels}))
         events = con.execute(
             """
-            WITH src AS (
-                SELECT event, source, max(source_weight) AS w FROM _dedup_full GROUP BY event, source
+            WITH f AS (
+                SELECT l.event, a.* FROM _dedup_all a JOIN _dedup_labels l USING (rid)
+            ), src AS (
+                SELECT event, source, max(w) AS w FROM f GROUP BY event, source
             ), conf AS (
                 SELECT event, 1 - exp(sum(ln(1 - least(w, 0.999)))) AS source_confidence,
                        count(*) FILTER (WHERE source <> '') AS n_sources,
@@ -181,14 +202,15 @@ def merge_reports(reports: pd.DataFrame, distance_km: float = 10.0, days: int = 
                    any_value(c.source_confidence) AS source_confidence,
                    bool_or(illustrative) AS illustrative, bool_or(verified) AS verified_flag,
                    string_agg(row_hash, ';' ORDER BY row_hash) AS report_hashes,
-                   string_agg(CASE WHEN notes <> '' THEN notes END, ' | ') AS notes
-            FROM _dedup_full f JOIN conf c USING (event)
+                   coalesce(string_agg(CASE WHEN notes <> '' THEN notes END, ' | '), '') AS notes
+            FROM f JOIN conf c USING (event)
             GROUP BY f.event ORDER BY f.event
             """
         ).df()
     finally:
-        con.unregister("_dedup_full")
-        if own:
-            con.close()
-    events["notes"] = events["notes"].fillna("")
+        try:
+            con.unregister("_dedup_labels")
+        except duckdb.Error:  # pragma: no cover
+            pass
+        con.execute("DROP TABLE IF EXISTS _dedup_all")
     return events, labels

@@ -74,6 +74,7 @@ class Store:
             self.con = duckdb.connect(self.path)
         except duckdb.Error as exc:
             raise input_error(self.path, "", "db", self.path, f"cannot open the store: {exc}", "give a writable path for --db, not used by another process") from None
+        self.con.execute("SET enable_progress_bar = false")
         self.con.execute(DDL)
 
     def close(self) -> None:
