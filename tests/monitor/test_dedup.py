@@ -137,3 +137,12 @@ def test_daily_shelling_of_one_town_is_not_chained_into_one_event():
     ev, labels = merge_reports(df, D_KM, DAYS)
     assert len(ev) == 5 and labels.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
     assert (ev["last_date"] - ev["event_date"]).max() == pd.Timedelta(days=1)
+
+
+def test_ties_in_merged_fields_are_broken_deterministically():
+    t = pd.Timestamp("2025-09-01")
+    df = frame([(t, "Battles", 48.0, 37.0, "A", 0, 0), (t, "Battles", 48.0, 37.01, "B", 0, 0)])
+    df["actor1"] = ["Military Forces of Ukraine", "Military Forces of Russia"]
+    for _ in range(3):
+        ev, _ = merge_reports(df, D_KM, DAYS)
+        assert ev["actor1"].iloc[0] == "Military Forces of Russia"  # tie: first in sort order

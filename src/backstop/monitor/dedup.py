@@ -23,7 +23,8 @@ each component is then cut into windows of ``days + 1`` calendar days anchored a
 report (:func:`split_by_time`).  Within one day, merging same-type reports within ``distance_km``
 matches ACLED's unit of coding (events are coded per location and day; ACLED codebook 2023).
 
-Merged event: earliest date, mean position, the most frequent sub-type, actor and place, the
+Merged event: earliest date, mean position, the most frequent sub-type, actor and place (ties to the first in
+sort order, so runs are deterministic), the
 ACLED-conservative casualty count (the lowest positive figure among the sources: ACLED codebook
 2023, "Fatalities"), and every report and source kept (``n_reports``, ``sources``,
 ``report_hashes``).
@@ -111,6 +112,17 @@ def _renumber(codes: np.ndarray) -> np.ndarray:
     return remap[codes].astype(np.int64)
 
 
+def _mode_cte(col: str) -> str:
+    """CTE ``m_<col>(event, v)``: the most frequent non-empty value, ties to the first in sort order.
+
+    (DuckDB's ``mode`` breaks ties arbitrarily under parallel aggregation; this is deterministic.)
+    """
+    return (
+        f"m_{col} AS (SELECT event, {col} AS v FROM (SELECT event, {col}, count(*) AS k FROM f WHERE {col} <> '' GROUP BY event, {col}) "
+        f"QUALIFY row_number() OVER (PARTITION BY event ORDER BY k DESC, {col}) = 1)"
+    )
+
+
 def merge_reports(reports: pd.DataFrame, distance_km: float = 10.0, days: int = 1, *, con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Cluster a frame of reports into events (see :func:`merge_table`); labels follow the frame's rows.
 
@@ -177,11 +189,12 @@ def merge_table(con: duckdb.DuckDBPyConnection, table: str, distance_km: float =
         pairs = link_pairs(con, "_dedup_all", distance_km, days)
         labels = split_by_time(cluster_labels(pairs, n), day, days)
         con.register("_dedup_labels", pd.DataFrame({"rid": np.arange(n, dtype=np.int64), "event": labels}))
+        picks = ", ".join(_mode_cte(c) for c in ("sub_event_type", "actor1", "admin1", "location"))
         events = con.execute(
-            """
+            f"""
             WITH f AS (
                 SELECT l.event, a.* FROM _dedup_all a JOIN _dedup_labels l USING (rid)
-            ), src AS (
+            ), {picks}, src AS (
                 SELECT event, source, max(w) AS w FROM f GROUP BY event, source
             ), conf AS (
                 SELECT event, 1 - exp(sum(ln(1 - least(w, 0.999)))) AS source_confidence,
@@ -190,11 +203,11 @@ def merge_table(con: duckdb.DuckDBPyConnection, table: str, distance_km: float =
                 FROM src GROUP BY event
             )
             SELECT f.event, min(event_date) AS event_date, max(event_date) AS last_date, min(event_type) AS event_type,
-                   mode(sub_event_type) AS sub_event_type,
-                   coalesce(mode(actor1) FILTER (WHERE actor1 <> ''), '') AS actor1,
-                   coalesce(mode(admin1) FILTER (WHERE admin1 <> ''), '') AS admin1,
-                   coalesce(mode(location) FILTER (WHERE location <> ''), '') AS location,
-                   avg(latitude) AS latitude, avg(longitude) AS longitude,
+                   coalesce(any_value(m_sub_event_type.v), '') AS sub_event_type,
+                   coalesce(any_value(m_actor1.v), '') AS actor1,
+                   coalesce(any_value(m_admin1.v), '') AS admin1,
+                   coalesce(any_value(m_location.v), '') AS location,
+                   round(avg(latitude), 6) AS latitude, round(avg(longitude), 6) AS longitude,
                    coalesce(min(fatalities) FILTER (WHERE fatalities > 0), 0) AS fatalities,
                    coalesce(min(injured) FILTER (WHERE injured > 0), 0) AS injured,
                    max(fatalities) AS fatalities_max, max(injured) AS injured_max,
@@ -202,8 +215,10 @@ def merge_table(con: duckdb.DuckDBPyConnection, table: str, distance_km: float =
                    any_value(c.source_confidence) AS source_confidence,
                    bool_or(illustrative) AS illustrative, bool_or(verified) AS verified_flag,
                    string_agg(row_hash, ';' ORDER BY row_hash) AS report_hashes,
-                   coalesce(string_agg(CASE WHEN notes <> '' THEN notes END, ' | '), '') AS notes
+                   coalesce(string_agg(CASE WHEN notes <> '' THEN notes END, ' | ' ORDER BY notes), '') AS notes
             FROM f JOIN conf c USING (event)
+                 LEFT JOIN m_sub_event_type USING (event) LEFT JOIN m_actor1 USING (event)
+                 LEFT JOIN m_admin1 USING (event) LEFT JOIN m_location USING (event)
             GROUP BY f.event ORDER BY f.event
             """
         ).df()
