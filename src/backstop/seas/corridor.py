@@ -499,8 +499,9 @@ def plan_routes(
     Parameters
     ----------
     ports, destination : PortInput
-        Origins and the common destination.  The destination ``bosporus`` is routed to the
-        Sea of Marmara end of searoute's Bosporus passage (:data:`BOSPORUS_SOUTH`).
+        Origins and the common destination.  A destination within 5 km of a searoute passage
+        node (the Bosporus ends) is reached through that node, so the passage's edges (and
+        their closure) apply.
     constraints : Constraints
         Exclusion zones, territorial waters, closed passages.
     speed_kn : float
@@ -522,23 +523,20 @@ def plan_routes(
         raise InputError([Problem("scenario.toml", "key seas.speed_kn", "speed_kn", str(speed_kn), "the transit speed must be a positive number of knots", "use e.g. speed_kn = 12.0")])
     net = build_network(float(grid_deg), bool(densify))
     zones = tuple(constraints.zones)
-    # destination node
-    if destination.id == "bosporus":
-        dest_node = net.nearest_node(*BOSPORUS_SOUTH)
-        dest_path: tuple = ()
-        dest_extra_km = 0.0
-        dest_geom = None
+    # destination node: a passage end (e.g. the Bosporus) within 5 km, else the nearest lane
+    dnode = _passage_end(net, destination.lon, destination.lat, 5.0)
+    if dnode is not None:
+        dest_node = dnode
+        dest_path: tuple = ((float(net.lon[dnode]), float(net.lat[dnode])), (destination.lon, destination.lat))
+        dx, dy = W.to_xy([p[0] for p in dest_path], [p[1] for p in dest_path])
+        dest_geom = shapely.LineString(np.column_stack([dx, dy]))
     else:
         dacc = port_access(destination, net, max_offset_km, grid_deg)
         k = int(np.argmin(dacc.link_km))
         dest_node = int(dacc.nodes[k])
-        dest_path = dacc.path[::-1]
-        dest_extra_km = float(dacc.link_km[k]) + dacc.path_km
+        dest_path = ((float(net.lon[dest_node]), float(net.lat[dest_node])),) + dacc.path[::-1]
         dest_geom = shapely.union_all([dacc.path_m, dacc.link_lines[k]])
-    dest_lonlat = (float(net.lon[dest_node]), float(net.lat[dest_node]))
-    dest_zones = [z.id for z in zones if z.polygon_m.intersects(shapely.Point(net.x[dest_node], net.y[dest_node]))]
-    if dest_geom is not None:
-        dest_zones += [z for z in _zones_hit(dest_geom, zones) if z not in dest_zones]
+    dest_zones = _zones_hit(dest_geom, zones)
     accesses = [port_access(p, net, max_offset_km, grid_deg) for p in ports]
     solved = _solve(net, constraints, dest_node)
     routes = []
@@ -568,8 +566,18 @@ def plan_routes(
                 route.edges = _edges_of(net, nodes)
                 route.waters = route_legs(lon, lat)
         routes.append(route)
-    _ = dest_extra_km, dest_lonlat
     return routes
+
+
+def _passage_end(net: SeaNetwork, lon: float, lat: float, within_km: float) -> int | None:
+    """The searoute passage node (end of a tagged edge) nearest to a point, if within reach."""
+    tagged = net.passage.astype(str) != ""
+    nodes = np.unique(np.concatenate([net.ei[tagged], net.ej[tagged]]))
+    if not len(nodes):
+        return None
+    d = W.geodesic_km(np.full(len(nodes), lon), np.full(len(nodes), lat), net.lon[nodes], net.lat[nodes])
+    k = int(np.argmin(d))
+    return int(nodes[k]) if d[k] <= within_km else None
 
 
 def _edges_of(net: SeaNetwork, nodes: list[int]) -> list[int]:
