@@ -223,8 +223,8 @@ def exposure_table(scenario, ports: list[Site], context=None) -> tuple[pd.DataFr
     if frame is not None and {"id", "expected_leakers"} <= set(frame.columns):
         rows = []
         for p in ports:
-            bare = p.id.split("-", 1)[1]
-            hit = frame[frame["id"].isin([p.id, bare])]
+            keys = [p.id, p.id.split("-", 1)[1]] if p.id.startswith("port-") else [p.id]
+            hit = frame[frame["id"].isin(keys)]
             for _, r in hit.iterrows():
                 rows.append(
                     {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from backstop.scenario.models.base import Row, Section, TableSpec, field, split_list
 
@@ -29,6 +29,14 @@ class ExclusionZone(Row):
     source: str = field("", "Where the zone or its distance comes from.")
     assumption: bool = field(True, "True when the zone is an illustrative planning assumption.")
 
+    @field_validator("vertices")
+    @classmethod
+    def _vertices(cls, v: str, info: ValidationInfo) -> str:
+        pts = parse_vertices(v)
+        if info.data.get("shape") == "polygon" and len(pts) < 3:
+            raise ValueError("a polygon zone needs at least 3 vertices `lon lat; lon lat; lon lat`")
+        return v
+
     @model_validator(mode="after")
     def _shape_complete(self) -> ExclusionZone:
         if self.shape == "circle":
@@ -36,10 +44,6 @@ class ExclusionZone(Row):
                 raise ValueError("a circle zone needs lat and lon")
             if self.radius_km + self.buffer_km <= 0:
                 raise ValueError("a circle zone needs radius_km > 0")
-        else:
-            pts = parse_vertices(self.vertices)
-            if len(pts) < 3:
-                raise ValueError("a polygon zone needs at least 3 vertices `lon lat; lon lat; lon lat`")
         return self
 
 
