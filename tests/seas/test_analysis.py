@@ -122,3 +122,25 @@ def test_bad_zone_row(scenario_dir):
     code, out, err = run_cli("validate", str(scenario_dir))
     err = " ".join(err.split())
     assert code == 2 and "exclusion_zones.csv, line 2" in err and "vertices" in err and "at least 3" in err
+
+
+def test_exposure_fallback_regions_allocation(scenario_dir):
+    from backstop.scenario import read_scenario
+    from backstop.seas.exposure import exposure_table, interception_rates, port_sites
+
+    _write(
+        scenario_dir / "waves.csv",
+        "wave,weapon,count,launch_area,arrival_start_h,arrival_end_h,allocation,source\n"
+        "w1,shahed_136,100,,0,6,regions:Odesa=1.0,test\n"
+        "w2,shahed_136,100,,0,6,regions:Kharkiv=1.0,test\n",
+    )
+    scenario = read_scenario(scenario_dir)
+    sites = port_sites(scenario)
+    table, method, _ = exposure_table(scenario, sites)
+    assert method == "seas fallback"
+    w1 = table[table["wave"] == "w1"]
+    w2 = table[table["wave"] == "w2"]
+    assert 0 < w1["weapons_aimed"].sum() < 100  # Odesa region: ports share with the city and energy sites
+    assert w2["weapons_aimed"].sum() == 0  # nothing aimed at Kharkiv reaches the ports
+    rate = interception_rates(0.85)[0]["drone"]
+    assert w1["expected_leakers"].sum() == pytest.approx(w1["weapons_aimed"].sum() * (1 - rate))

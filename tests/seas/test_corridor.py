@@ -148,3 +148,23 @@ def test_waters_median_line():
     x, y = W.to_xy([29.70, 31.5, 28.75], [44.90, 43.5, 43.5])
     lab = W.classify_waters(x, y)
     assert lab[0] == "ROU" and lab[1] == W.HIGH_SEAS and lab[2] == "BGR"
+
+
+def test_grid_edges_and_links_never_cross_land():
+    import shapely
+
+    net = C.build_network(0.1)
+    grid = net.origin.astype(str) == "grid"
+    assert grid.sum() > 10_000
+    assert not shapely.intersects(W.land_m(), net.lines[grid]).any()
+    # the Bosporus exists only as searoute's tagged edges
+    assert (net.passage.astype(str) == "bosporus").sum() >= 5
+
+
+def test_anchorage_lies_beyond_the_river_approach(seas_result):
+    sites = {s["id"]: s for s in seas_result.data["sites"]}
+    routes = {r["port"]: r for r in seas_result.data["routes"]}
+    assert routes["izmail"]["access_km"] > 50  # Danube approach to the Sulina mouth
+    a = sites["anch-izmail"]
+    x, y = W.to_xy(a["lon"], a["lat"])
+    assert not W.land_m().contains(__import__("shapely").Point(float(x), float(y)))

@@ -393,6 +393,7 @@ class Route:
     waters: list[dict] = field(default_factory=list)  # ordered legs: state, start_km, end_km, length_km
     edges: list[int] = field(default_factory=list)  # network edges used
     blocking_zones: list[str] = field(default_factory=list)
+    access_km: float = 0.0  # port -> open water (river approach included)
 
     @property
     def ok(self) -> bool:
@@ -416,6 +417,7 @@ class Route:
             "waters_km": self.waters_km(),
             "legs": self.waters,
             "blocking_zones": self.blocking_zones,
+            "access_km": self.access_km,
             "coordinates": [[round(a, 5), round(b, 5)] for a, b in zip(self.lon, self.lat)],
         }
 
@@ -559,6 +561,7 @@ def plan_routes(
                 lon = [q[0] for q in acc.path] + [float(v) for v in net.lon[nodes]] + [q[0] for q in dest_path[1:]]
                 lat = [q[1] for q in acc.path] + [float(v) for v in net.lat[nodes]] + [q[1] for q in dest_path[1:]]
                 route.status = "ok"
+                route.access_km = acc.path_km
                 route.lon, route.lat = lon, lat
                 route.length_km = W.line_km(lon, lat)
                 route.length_nm = route.length_km / W.NM_KM

@@ -43,7 +43,8 @@ def port_sites(scenario, routes: Sequence | None = None) -> list[Site]:
     """The corridor's ports, and one convoy anchorage per port, as skies ``Site`` objects.
 
     Value = annual cargo [Mt/yr] x ``[seas].port_value_per_mt`` (assumption); an anchorage is
-    the point ``anchorage_offset_km`` along the port's route (where convoys assemble), valued at
+    the point ``anchorage_offset_km`` along the port's route beyond its access to open water
+    (past the river approach of a Danube port; where convoys assemble), valued at
     ``anchorage_value_share`` of its port.  Without ``routes`` the corridor is planned first.
     """
     cfg = scenario.config.seas
@@ -75,7 +76,7 @@ def port_sites(scenario, routes: Sequence | None = None) -> list[Site]:
         )
         r = by_port.get(pid)
         if r is not None and r.ok:
-            lon, lat = point_along(r.lon, r.lat, cfg.anchorage_offset_km)
+            lon, lat = point_along(r.lon, r.lat, r.access_km + cfg.anchorage_offset_km)
             out.append(
                 Site(
                     id=f"anch-{pid}",
@@ -85,7 +86,7 @@ def port_sites(scenario, routes: Sequence | None = None) -> list[Site]:
                     lon=lon,
                     value=value * cfg.anchorage_value_share,
                     region=region,
-                    source=f"backstop: {cfg.anchorage_offset_km:g} km along the corridor from the port (assumption)",
+                    source=f"backstop: {cfg.anchorage_offset_km:g} km along the corridor from the port's access to open water (assumption)",
                 )
             )
     return out
