@@ -57,7 +57,7 @@ def test_exposure_fallback_and_skies_key(seas_result, bundled):
 
     table, method, notes = exposure_table(bundled, sites, Ctx())
     assert method == "skies"
-    got = dict(zip(table["site"], table["expected_leakers"]))
+    got = dict(zip(table["site"], table["expected_leakers"], strict=False))
     assert got == {"port-odesa": 2.5, "port-pivdennyi": 1.0}
     assert port_sites(bundled, []) and all(s.id.startswith("port-") for s in port_sites(bundled, []))
 

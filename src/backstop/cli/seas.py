@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from backstop.cli.common import console, load_scenario, print_json
 
-ScenarioArg = Annotated[Optional[str], typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 def seas(
     path: ScenarioArg = None,
-    speed: Annotated[Optional[float], typer.Option("--speed", help="Convoy speed [kn] (default: [seas].speed_kn).")] = None,
+    speed: Annotated[float | None, typer.Option("--speed", help="Convoy speed [kn] (default: [seas].speed_kn).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Sea routes from Ukraine's ports to the Bosporus, port exposure, and MCM, escort and patrol needs."""

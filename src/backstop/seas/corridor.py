@@ -418,7 +418,7 @@ class Route:
             "legs": self.waters,
             "blocking_zones": self.blocking_zones,
             "access_km": self.access_km,
-            "coordinates": [[round(a, 5), round(b, 5)] for a, b in zip(self.lon, self.lat)],
+            "coordinates": [[round(a, 5), round(b, 5)] for a, b in zip(self.lon, self.lat, strict=False)],
         }
 
 
@@ -542,7 +542,7 @@ def plan_routes(
     accesses = [port_access(p, net, max_offset_km, grid_deg) for p in ports]
     solved = _solve(net, constraints, dest_node)
     routes = []
-    for p, acc in zip(ports, accesses):
+    for p, acc in zip(ports, accesses, strict=False):
         route = Route(p.id, p.name, "no route")
         in_zone = _zones_hit(acc.path_m, zones)
         if dest_zones:
@@ -589,11 +589,11 @@ def _edges_of(net: SeaNetwork, nodes: list[int]) -> list[int]:
     key = net.waters_ok.get("_edge_key")
     if key is None:
         key = {}
-        for k, (a, b) in enumerate(zip(net.ei.tolist(), net.ej.tolist())):
+        for k, (a, b) in enumerate(zip(net.ei.tolist(), net.ej.tolist(), strict=False)):
             key[(a, b)] = k
             key[(b, a)] = k
         net.waters_ok["_edge_key"] = key
-    return [key[(a, b)] for a, b in zip(nodes[:-1], nodes[1:])]
+    return [key[(a, b)] for a, b in zip(nodes[:-1], nodes[1:], strict=False)]
 
 
 def _why_no_route(p: PortInput, acc: Access, net: SeaNetwork, c: Constraints, dest_node: int, diagnose: bool, route: Route) -> str:
@@ -649,7 +649,7 @@ def route_legs(lon: Sequence[float], lat: Sequence[float], step_km: float = 1.0)
     labels = W.classify_waters(mx, my)
     legs: list[dict] = []
     pos = 0.0
-    for lab, L in zip(labels, pk):
+    for lab, L in zip(labels, pk, strict=False):
         if legs and legs[-1]["state"] == lab:
             legs[-1]["length_km"] += L
             legs[-1]["end_km"] = pos + L

@@ -256,7 +256,7 @@ def exposure_table(scenario, ports: list[Site], context=None) -> tuple[pd.DataFr
             n = c["count"] * np.array([share[idx[i]] for i in port_ids])
             aimed += n
             leak += n * (1.0 - rates.get(c["weapon_class"], scenario.config.seas.assumed_interception))
-        for p, a, lk in zip(ports, aimed, leak):
+        for p, a, lk in zip(ports, aimed, leak, strict=False):
             rows.append(
                 {
                     "site": p.id,
