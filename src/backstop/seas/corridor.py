@@ -257,12 +257,10 @@ class Zone:
     @staticmethod
     def polygon_zone(id: str, vertices: Sequence[tuple[float, float]], buffer_km: float = 0.0, name: str = "", line: int = 0, reason: str = "") -> Zone:
         poly = shapely.make_valid(shapely.Polygon(vertices))
-        pm = W.project(poly)
-        if buffer_km > 0:
-            # 0.5 % margin covers the projection's scale error away from its centre
-            pm = pm.buffer(buffer_km * 1000.0 * 1.005, quad_segs=16)
-            poly = W.unproject(pm)
-        return Zone(id, name or id, poly, pm, line=line, reason=reason)
+        # 0.5 % margin covers the projection's scale error away from its centre; 1 m more keeps
+        # a route that only touches the drawn boundary (floating point) out as well
+        pm = W.project(poly).buffer(buffer_km * 1000.0 * 1.005 + 1.0, quad_segs=16)
+        return Zone(id, name or id, W.unproject(pm), pm, line=line, reason=reason)
 
 
 def zones_from_rows(rows) -> list[Zone]:
