@@ -144,3 +144,18 @@ def test_exposure_fallback_regions_allocation(scenario_dir):
     assert w2["weapons_aimed"].sum() == 0  # nothing aimed at Kharkiv reaches the ports
     rate = interception_rates(0.85)[0]["drone"]
     assert w1["expected_leakers"].sum() == pytest.approx(w1["weapons_aimed"].sum() * (1 - rate))
+
+
+def test_cli_closing_the_bosporus_is_an_input_error_naming_the_key():
+    code, out, err = run_cli("seas", "--close", "bosporus")
+    err = " ".join(err.split())
+    assert code == 2 and "seas.closed_passages" in err and "no route" in err, err
+    code, out, err = run_cli("seas", "--close", "atlantis")
+    assert code == 2 and "unknown searoute passage" in " ".join(err.split())
+
+
+def test_cli_require_territorial_waters():
+    code, out, err = run_cli("seas", "--territorial-waters", "require", "--json")
+    assert code == 0, err
+    for r in json.loads(out)["routes"]:
+        assert set(r["waters_km"]) <= {"UKR", "ROU", "BGR", "TUR"}

@@ -16,18 +16,28 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 def seas(
     path: ScenarioArg = None,
     speed: Annotated[float | None, typer.Option("--speed", help="Convoy speed [kn] (default: [seas].speed_kn).")] = None,
+    territorial: Annotated[str | None, typer.Option("--territorial-waters", help="off | prefer | require (default: [seas].territorial_waters).")] = None,
+    close: Annotated[str | None, typer.Option("--close", help="Comma-separated searoute passages to close, e.g. bosporus.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Sea routes from Ukraine's ports to the Bosporus, port exposure, and MCM, escort and patrol needs."""
+    from backstop.errors import input_error
     from backstop.seas.analysis import run
 
     scenario = load_scenario(path)
+    update: dict = {}
     if speed is not None:
-        from backstop.errors import input_error
-
         if not speed > 0:
             raise input_error("<cli>", "argument --speed", "speed", speed, "the convoy speed must be a positive number of knots", "use e.g. --speed 12")
-        cfg = scenario.config.model_copy(update={"seas": scenario.config.seas.model_copy(update={"speed_kn": speed})})
+        update["speed_kn"] = speed
+    if territorial is not None:
+        if territorial not in ("off", "prefer", "require"):
+            raise input_error("<cli>", "argument --territorial-waters", "territorial-waters", territorial, "unknown mode", "use off, prefer or require")
+        update["territorial_waters"] = territorial
+    if close:
+        update["closed_passages"] = [c.strip().lower() for c in close.split(",") if c.strip()]
+    if update:
+        cfg = scenario.config.model_copy(update={"seas": scenario.config.seas.model_copy(update=update)})
         scenario = type(scenario)(cfg, scenario.tables, scenario.path, scenario.warnings)
     result = run(scenario)
     if as_json:

@@ -84,7 +84,7 @@ def plan_corridor(scenario, *, speed_kn: float | None = None, diagnose: bool = T
 def _known_passages() -> set[str]:
     from searoute.classes.passages import Passage
 
-    return Passage.valid_passages() | {"dardanelles"}
+    return {p for p in Passage.valid_passages() if isinstance(p, str)} | {"dardanelles"}
 
 
 def lane_segments(routes: list[C.Route]) -> pd.DataFrame:
