@@ -22,24 +22,37 @@ def corridor_map(result: Result) -> str:
         ys = [p[1] for p in z["polygon"]]
         ax.fill(xs, ys, facecolor="#c00000", alpha=0.15, edgecolor="#c00000", linewidth=0.8, zorder=2)
         ax.text(sum(xs) / len(xs), sum(ys) / len(ys), z["id"], fontsize=7, color="#900000", ha="center", zorder=5)
-    for k, r in enumerate(d["routes"]):
-        if r["status"] != "ok":
-            continue
+    ok = [r for r in d["routes"] if r["status"] == "ok"]
+    for k, r in enumerate(ok):
+        # shared trunks overlap: draw the first route widest so every colour stays visible
         xs = [p[0] for p in r["coordinates"]]
         ys = [p[1] for p in r["coordinates"]]
-        ax.plot(xs, ys, color=PALETTE[k % len(PALETTE)], linewidth=1.4, zorder=3, label=f"{r['name']} ({r['length_nm']:.0f} nm)")
+        width = 1.2 + 1.1 * (len(ok) - 1 - k)
+        ax.plot(xs, ys, color=PALETTE[k % len(PALETTE)], linewidth=width, solid_capstyle="round", zorder=3, label=f"{r['name']} ({r['length_nm']:.0f} nm)")
     exposure = pd.DataFrame(d["exposure"])
     worst = exposure.groupby("site")["expected_leakers"].max().to_dict() if len(exposure) else {}
+    n_port = 0
     for s in d["sites"]:
         leak = worst.get(s["id"], 0.0)
         marker = "s" if s["id"].startswith("port-") else "^"
         ax.scatter([s["lon"]], [s["lat"]], s=20 + 40 * leak, marker=marker, color="#7f6000", edgecolor="black", linewidth=0.4, zorder=4)
         if s["id"].startswith("port-"):
-            ax.annotate(f"{s['name'].replace(' port', '')} {leak:.1f}", (s["lon"], s["lat"]), xytext=(4, 3), textcoords="offset points", fontsize=7, zorder=6)
+            left = n_port % 2 == 1
+            ax.annotate(
+                f"{s['name'].replace(' port', '')}: {leak:.1f}",
+                (s["lon"], s["lat"]),
+                xytext=(-8 if left else 8, 6 - 10 * (n_port % 3)),
+                textcoords="offset points",
+                ha="right" if left else "left",
+                fontsize=7,
+                zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0},
+            )
+            n_port += 1
     dest = d["destination"]
     ax.scatter([dest["lon"]], [dest["lat"]], marker="*", s=80, color="#1f4e79", zorder=4)
     ax.legend(loc="lower right", fontsize=7, frameon=True)
-    ax.set_title("Corridor routes, exclusion zones (red), ports (squares) and anchorages (triangles) sized by expected leakers", loc="left", fontsize=8)
+    ax.set_title("Corridor routes, exclusion zones (red), ports (squares) and anchorages (triangles);\nmarker size and label: expected leakers in the worst wave", loc="left", fontsize=8)
     return to_svg(fig)
 
 
@@ -64,7 +77,9 @@ def render(result: Result, scenario: Scenario) -> str:
     parts.append("<h3>Port and anchorage exposure</h3>")
     ex = result.frames["exposure"]
     if len(ex):
-        parts.append(table(ex, max_rows=40))
+        pivot = ex.pivot_table(index=["site", "name"], columns="wave", values="expected_leakers", aggfunc="sum", sort=False).reset_index()
+        pivot.columns = [str(c) for c in pivot.columns]
+        parts.append(table(pivot, caption=f"Expected leakers reaching each site, by wave ({d['exposure_method']})"))
     parts.append("<h3>Sizing (every parameter a planning assumption)</h3>")
     parts.append(table(result.frames["sizing"]))
     parts.append("<h3>Requirement lines for force generation</h3>")
