@@ -168,3 +168,10 @@ def test_anchorage_lies_beyond_the_river_approach(seas_result):
     a = sites["anch-izmail"]
     x, y = W.to_xy(a["lon"], a["lat"])
     assert not W.land_m().contains(__import__("shapely").Point(float(x), float(y)))
+
+
+def test_unconstrained_odesa_istanbul_matches_published_distance(corridor_ports):
+    """Port-distance tables (e.g. sea-distances.org) give Odesa-Istanbul as roughly 340-350 nm."""
+    ports, dest = corridor_ports
+    (r,) = C.plan_routes([p for p in ports if p.id == "odesa"], dest, C.Constraints(territorial_waters="off"))
+    assert 330 <= r.length_nm <= 365
