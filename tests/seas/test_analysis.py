@@ -59,6 +59,11 @@ def test_exposure_fallback_and_skies_key(seas_result, bundled):
     assert method == "skies"
     got = dict(zip(table["site"], table["expected_leakers"], strict=False))
     assert got == {"port-odesa": 2.5, "port-pivdennyi": 1.0}
+    # the skies branch's shape: mean_leakers and arrivals for the wave named in data["wave"]
+    fake2 = Result("skies", "skies", data={"wave": "w"}, frames={"sites": pd.DataFrame({"id": ["port-izmail"], "arrivals": [4.0], "mean_leakers": [0.5]})})
+    Ctx.results = {"skies": fake2}
+    table, method, notes = exposure_table(bundled, sites, Ctx())
+    assert method == "skies" and table.iloc[0].to_dict() | {} == {"site": "port-izmail", "name": "Izmail port", "kind": "port", "wave": "w", "weapons_aimed": 4.0, "expected_leakers": 0.5, "method": "skies"}
     assert port_sites(bundled, []) and all(s.id.startswith("port-") for s in port_sites(bundled, []))
 
 

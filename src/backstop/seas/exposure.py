@@ -6,7 +6,8 @@
 :func:`exposure_table` gives expected leakers reaching each port or anchorage per wave:
 
 * from the skies result when the pipeline ran it: ``context.results["skies"].frames["sites"]``
-  with columns ``id`` and ``expected_leakers`` (optionally ``wave``), matched on the site ids
+  with columns ``id`` and ``expected_leakers`` or ``mean_leakers`` (optionally ``wave``, and
+  ``arrivals`` as weapons aimed; the wave defaults to ``result.data["wave"]``), matched on the site ids
   of :func:`port_sites` (``port-<id>``, ``anch-<id>``) or the bare port id;
 * otherwise a documented fallback (flagged ``method = "seas fallback"``): each wave component's
   weapons are allocated over all defended sites in proportion to value (the skies
@@ -29,6 +30,9 @@ from backstop.reference.tables import load_table
 from backstop.scenario.models.skies import Site
 
 PORT_KINDS = ("sea_port", "river_port")
+SKIES_LEAKER_COLUMNS = ("expected_leakers", "mean_leakers")
+"""Columns of ``results["skies"].frames["sites"]`` read as expected leakers per site (first found)."""
+SKIES_AIMED_COLUMNS = ("weapons_aimed", "arrivals")
 DEFAULT_CITY_MIN_POP = 100_000
 
 
@@ -221,25 +225,30 @@ def exposure_table(scenario, ports: list[Site], context=None) -> tuple[pd.DataFr
     notes: list[str] = []
     skies = (getattr(context, "results", None) or {}).get("skies") if context is not None else None
     frame = getattr(skies, "frames", {}).get("sites") if skies is not None else None
-    if frame is not None and {"id", "expected_leakers"} <= set(frame.columns):
+    col = None
+    if frame is not None:
+        col = next((c for c in SKIES_LEAKER_COLUMNS if c in frame.columns), None)
+    if frame is not None and "id" in frame.columns and col is not None:
+        default_wave = str((getattr(skies, "data", {}) or {}).get("wave", ""))
         rows = []
         for p in ports:
             keys = [p.id, p.id.split("-", 1)[1]] if p.id.startswith("port-") else [p.id]
             hit = frame[frame["id"].isin(keys)]
             for _, r in hit.iterrows():
+                aimed = next((r[c] for c in SKIES_AIMED_COLUMNS if c in frame.columns), np.nan)
                 rows.append(
                     {
                         "site": p.id,
                         "name": p.name,
                         "kind": "anchorage" if p.id.startswith("anch-") else "port",
-                        "wave": r.get("wave", ""),
-                        "weapons_aimed": r.get("weapons_aimed", np.nan),
-                        "expected_leakers": float(r["expected_leakers"]),
+                        "wave": r["wave"] if "wave" in frame.columns else default_wave,
+                        "weapons_aimed": float(aimed),
+                        "expected_leakers": float(r[col]),
                         "method": "skies",
                     }
                 )
         if rows:
-            notes.append('Expected leakers read from the skies result: results["skies"].frames["sites"] (columns id, expected_leakers).')
+            notes.append(f'Expected leakers read from the skies result: results["skies"].frames["sites"] (columns id, {col}).')
             return pd.DataFrame(rows), "skies", notes
         notes.append("The skies result lists none of the corridor's ports; the seas fallback is used.")
     rates, how = interception_rates(scenario.config.seas.assumed_interception)
