@@ -66,6 +66,8 @@ def plan_corridor(scenario, *, speed_kn: float | None = None, diagnose: bool = T
     ports = load_ports()
     ports["_line"] = np.arange(len(ports)) + 2
     ports = ports.set_index("id")
+    if not cfg.ports:
+        raise InputError([Problem("scenario.toml", "key seas.ports", "ports", "[]", "no origin port given", "list port ids, e.g. ports = [\"odesa\", \"chornomorsk\"]")])
     approaches = {a.port: a for a in scenario.rows("port_approaches")}
     origins = [_port_input(p, ports, approaches, "seas.ports") for p in cfg.ports]
     dest_id = DESTINATION_ALIASES.get(cfg.destination, cfg.destination)
@@ -208,6 +210,7 @@ def size_corridor(plan: CorridorPlan, cfg, horizon_months: int) -> tuple[dict, p
             {"item": "MCM vessels (initial, all zones)", "value": sum(m.vessels_initial for m in mcm_zone.values()), "unit": "vessels", "formula": "sum over zones ceil(days / T_clear / availability)", "source": "assumptions [seas]"},
             {"item": "MCM vessels (check surveys)", "value": sum(m.vessels_sustain for m in mcm_zone.values()), "unit": "vessels", "formula": "sum over zones ceil(f_r days / T_r / availability)", "source": "assumptions [seas]"},
             {"item": "Convoy transit (longest route)", "value": esc.transit_h, "unit": "h", "formula": "length_nm / speed_kn", "source": "corridor"},
+            {"item": "Merchant sailings", "value": cfg.convoys_per_week * cfg.ships_per_convoy, "unit": "ships/week", "formula": "convoys/week x ships per convoy", "source": "assumptions [seas]"},
             {"item": "Escort cycle", "value": esc.cycle_h, "unit": "h", "formula": "2 T + 2 tau", "source": "assumptions [seas]"},
             {"item": "Escorts busy (mean)", "value": esc.busy, "unit": "ships", "formula": "L = (convoys/week / 168) x cycle x k", "source": "Little 1961"},
             {"item": "Escorts in theatre", "value": esc.escorts, "unit": "ships", "formula": "ceil(max(L, k) / availability)", "source": "assumptions [seas]"},
