@@ -164,3 +164,15 @@ def test_cli_require_territorial_waters():
     assert code == 0, err
     for r in json.loads(out)["routes"]:
         assert set(r["waters_km"]) <= {"UKR", "ROU", "BGR", "TUR"}
+
+
+def test_unknown_port_ids_are_named(scenario_dir):
+    toml = (scenario_dir / "scenario.toml").read_text(encoding="utf-8").replace('"pivdennyi", "izmail"]', '"pivdennyi", "atlantis"]')
+    _write(scenario_dir / "scenario.toml", toml)
+    code, out, err = run_cli("seas", str(scenario_dir))
+    err = " ".join(err.split())
+    assert code == 2 and "seas.ports" in err and "atlantis" in err
+    _write(scenario_dir / "port_approaches.csv", "port,waypoints,note,source,assumption\nnowhere,29.8 45.1,,,true\n")
+    code, out, err = run_cli("seas", str(scenario_dir))
+    err = " ".join(err.split())
+    assert code == 2 and "port_approaches.csv, line 2" in err and "nowhere" in err

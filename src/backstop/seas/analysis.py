@@ -69,6 +69,9 @@ def plan_corridor(scenario, *, speed_kn: float | None = None, diagnose: bool = T
     if not cfg.ports:
         raise InputError([Problem("scenario.toml", "key seas.ports", "ports", "[]", "no origin port given", "list port ids, e.g. ports = [\"odesa\", \"chornomorsk\"]")])
     approaches = {a.port: a for a in scenario.rows("port_approaches")}
+    unknown = [a for a in scenario.rows("port_approaches") if a.port not in ports.index]
+    if unknown:
+        raise InputError([Problem("port_approaches.csv", f"line {a.line}", "port", a.port, "unknown port id", "use an id of `backstop facts ports`") for a in unknown])
     origins = [_port_input(p, ports, approaches, "seas.ports") for p in cfg.ports]
     dest_id = DESTINATION_ALIASES.get(cfg.destination, cfg.destination)
     destination = _port_input(dest_id, ports, approaches, "seas.destination")
