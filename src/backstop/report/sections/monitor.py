@@ -65,7 +65,7 @@ def violation_map(events: pd.DataFrame, line: list, buffer_km: float) -> str:
                 ax.scatter(v["longitude"], v["latitude"], s=10 + 8 * v["severity"].to_numpy(float) ** 2, color=col, edgecolor="white", lw=0.5, zorder=4, label=c.replace("_", " "))
             if len(o):
                 ax.scatter(o["longitude"], o["latitude"], s=30, facecolor="none", edgecolor=col, lw=1, zorder=4)
-        ax.legend(loc="lower left", fontsize=7, frameon=True)
+        ax.legend(loc="upper left", fontsize=7, frameon=True)
         ax.set_title("Incidents: filled = violation after the agreement; hollow = before it or not prohibited", loc="left", fontsize=9)
     return to_svg(fig)
 
