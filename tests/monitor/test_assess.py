@@ -230,3 +230,28 @@ def test_source_weights_sql_matches_pandas():
     con.register("t", pd.DataFrame({"source": src}))
     sql = con.execute(f"SELECT {source_weight_sql()} AS w FROM t").fetchnumpy()["w"]
     assert sql.tolist() == source_weights(src).tolist() == [0.9, 0.9, 0.6, 0.6, 0.5, 0.5, 0.5, 0.6]
+
+
+def test_bad_incident_date_in_scenario_is_located(scenario_dir):
+    from backstop.errors import InputError
+    from backstop.monitor.analysis import run
+    from backstop.scenario import read_scenario
+
+    p = scenario_dir / "incidents.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("2025-09-05", "2025-09-35", 1), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        run(read_scenario(scenario_dir), None)
+    (pr,) = exc.value.problems
+    assert (pr.file, pr.location, pr.field, pr.value) == ("incidents.csv", "line 7", "event_date", "2025-09-35")
+    code, _, err = run_cli("monitor", "assess", str(scenario_dir))
+    assert code == 2 and "line 7" in err
+
+
+def test_cli_import_parquet_export(tmp_path):
+    from backstop.scenario import bundled_path
+
+    code, out, err = run_cli("monitor", "import", str(bundled_path() / "incidents.csv"), "--db", str(tmp_path / "m.duckdb"), "--parquet", str(tmp_path / "pq"), "--json")
+    assert code == 0, err
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "pq" / "reports.parquet").num_rows == json.loads(out)["rows_added"] == 11
