@@ -48,6 +48,8 @@ class Step:
 STEPS: list[Step] = [
     Step("overview", "Scenario and coalition", "backstop.overview:run"),
     Step("skies", "Safe skies", "backstop.skies.analysis:run"),
+    Step("seas", "Safe seas", "backstop.seas.analysis:run"),
+    Step("monitor", "Ceasefire and guarantee monitoring", "backstop.monitor.analysis:run"),
 ]
 """The analyses of ``backstop assess``, in run order."""
 

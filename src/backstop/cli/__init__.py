@@ -18,6 +18,8 @@ from backstop.errors import InputError, MissingExtraError
 COMMAND_MODULES = [
     "backstop.cli.core",
     "backstop.cli.skies",
+    "backstop.cli.monitor",
+    "backstop.cli.seas",
 ]
 
 app = typer.Typer(
