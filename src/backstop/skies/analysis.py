@@ -80,7 +80,7 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
     runs_out = {s: (None if n is None else {"night": n, "date": camp.dates[n - 1]}) for s, n in camp.runs_out.items()}
 
     # sizing
-    size = size_defence(w, assets, bat, target_leakers=cfg.target_leakers, target_value=cfg.target_value_lost, trials=min(cfg.sizing_trials, 80) if quick else cfg.sizing_trials, rng=rng, max_added=min(cfg.max_added_batteries, 15) if quick else cfg.max_added_batteries)
+    size = size_defence(w, assets, bat, target_leakers=cfg.target_leakers, target_value=cfg.target_value_lost, trials=min(cfg.sizing_trials, 80) if quick else cfg.sizing_trials, rng=rng, max_added=min(cfg.max_added_batteries, 8) if quick else cfg.max_added_batteries)
     from backstop.reference import load_table
 
     zones = load_table("zones")
@@ -88,8 +88,8 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
     reqs = requirements(size, zones, note=f"skies sizing against wave '{chosen}': expected damaging leakers <= {cfg.target_leakers:g}")
     added = {}
     if size.added is not None:
-        for s in size.added.system:
-            added[str(s)] = added.get(str(s), 0) + 1
+        for s, c in zip(size.added.system, size.added.count, strict=True):
+            added[str(s)] = added.get(str(s), 0) + int(c)
 
     # siting of the long-range batteries (layered probabilistic covering) vs their current positions
     systems = load_systems()

@@ -5,7 +5,8 @@ allocation): at each step the threat class with the most expected damaging leake
 system that answers it (drones: an interceptor-drone team; cruise missiles: an IRIS-T SLM battery;
 ballistic missiles: a Patriot PAC-3 MSE battery), placed at the defended site where it covers the
 most expected leaked value (a one-facility maximal-covering step on the Monte Carlo's per-site
-leakers), and the wave is simulated again.  Additions are totalled by capability and by the
+leakers), with enough units for two shots at each leaker it covers, and the wave is simulated
+again.  The class chosen is the one whose leakers carry the most warhead mass.  Additions are totalled by capability and by the
 nearest deployment zone into requirement lines for force generation.
 """
 
@@ -28,6 +29,7 @@ ANSWER = {"drone": "interceptor_drone_team", "cruise": "iris_t_slm", "ballistic"
 class SizingStep:
     step: int
     system: str
+    units: int
     site: str
     lat: float
     lon: float
@@ -61,7 +63,9 @@ def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float,
             return SizingResult(steps, leakers, value, True, added)
         if k == max_added:
             break
-        worst = max(("drone", "cruise", "ballistic"), key=lambda c: leak_cls[CLASSES.index(c)])
+        # the class whose leakers carry the most explosive mass (count x mean warhead) goes first
+        wh = {c: float(np.nanmean(wave.warhead_kg[wave.cls == CLASSES.index(c)])) if np.any(wave.cls == CLASSES.index(c)) else 0.0 for c in ("drone", "cruise", "ballistic")}
+        worst = max(("drone", "cruise", "ballistic"), key=lambda c: leak_cls[CLASSES.index(c)] * max(wh[c], 1.0))
         sys_id = ANSWER[worst]
         # expected leakers of that class per site, weighted by the site's value per capita of damage
         ci = CLASSES.index(worst)
@@ -75,10 +79,15 @@ def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float,
         per_site = out.leakers_by_site.mean(axis=0) * share * np.sqrt(np.maximum(site_val, 1.0))
         rng_km = systems[sys_id].range_km
         d = haversine_km(assets.lat[:, None], assets.lon[:, None], assets.lat[None, :], assets.lon[None, :])
-        covered = (d <= rng_km).astype(float) @ per_site  # candidate j covers sites within range
+        cover = (d <= rng_km).astype(float)
+        covered = cover @ per_site  # candidate j covers sites within range
         j = int(np.argmax(covered))
-        steps.append(SizingStep(k + 1, sys_id, str(assets.names[j]), float(assets.lat[j]), float(assets.lon[j]), leakers, value))
-        new = make_batteries([sys_id], [assets.lat[j]], [assets.lon[j]])
+        # units in the new layer: enough rounds for two shots at each leaker it covers
+        raw = cover[j] @ (out.leakers_by_site.mean(axis=0) * share)
+        per_unit = max(systems[sys_id].magazine, 1)
+        units = int(np.clip(np.ceil(2.0 * raw / per_unit), 1, 20))
+        steps.append(SizingStep(k + 1, sys_id, units, str(assets.names[j]), float(assets.lat[j]), float(assets.lon[j]), leakers, value))
+        new = make_batteries([sys_id], [assets.lat[j]], [assets.lon[j]], count=[units])
         added = new if added is None else concat(added, new)
         current = concat(current, new)
     return SizingResult(steps, leakers, value, False, added)
@@ -96,8 +105,8 @@ def requirements(result: SizingResult, zones, *, note: str = "") -> list:
     zone = z["id"].to_numpy()[np.argmin(d, axis=1)]
     out = []
     keys: dict[tuple[str, str], int] = {}
-    for cap, zn in zip(result.added.capability, zone, strict=True):
-        keys[(str(cap), str(zn))] = keys.get((str(cap), str(zn)), 0) + 1
+    for cap, zn, cnt in zip(result.added.capability, zone, result.added.count, strict=True):
+        keys[(str(cap), str(zn))] = keys.get((str(cap), str(zn)), 0) + int(cnt)
     for (cap, zn), q in sorted(keys.items()):
         out.append(Requirement(id=f"SKIES-{cap}-{zn}".upper().replace("_", "-"), capability=cap, quantity=q, zone=zn, origin="skies", priority=2.0 if cap == "lr_ad_battery" else 1.0, note=note or "batteries added by the skies sizing to meet [skies] target_leakers"))
     return out

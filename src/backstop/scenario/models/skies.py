@@ -59,7 +59,7 @@ class SkiesSection(Section):
     target_leakers: float = field(10.0, "Target expected leakers (drones, cruise and ballistic missiles; decoys excluded) per wave, used to size the batteries required.", unit="weapons", ge=0)
     target_value_lost: float | None = field(None, "Optional second target: expected value destroyed per wave (people-equivalent); sizing stops when both targets are met.", ge=0)
     sizing_trials: int = field(400, "Monte Carlo trials per sizing step.", ge=10)
-    max_added_batteries: int = field(80, "Upper limit on batteries/teams added by the sizing.", unit="units", ge=0)
+    max_added_batteries: int = field(40, "Upper limit on sizing steps (each adds one layer of one or more batteries/teams).", unit="steps", ge=0)
     ukraine_share_of_production: float = field(0.25, "Assumed share of world interceptor production delivered to Ukraine (campaign resupply).", ge=0, le=1)
     min_city_population: int = field(100_000, "Bundled sites: smallest city defended.", unit="people", ge=0)
 
