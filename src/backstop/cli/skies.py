@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from backstop.cli.common import console, load_scenario, print_json
 
-ScenarioArg = Annotated[Optional[str], typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 def skies(
     path: ScenarioArg = None,
-    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave name from waves.csv (default: [skies] wave).")] = None,
-    trials: Annotated[Optional[int], typer.Option("--trials", help="Monte Carlo trials (default: [skies] trials).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (same seed, same result).")] = None,
+    wave: Annotated[str | None, typer.Option("--wave", help="Wave name from waves.csv (default: [skies] wave).")] = None,
+    trials: Annotated[int | None, typer.Option("--trials", help="Monte Carlo trials (default: [skies] trials).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (same seed, same result).")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Fewer trials, nights and sizing steps (preview).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -51,7 +51,7 @@ def skies(
 def wta(
     file: Annotated[str, typer.Argument(help="Instance file (Andersen, Pavlikov and Toffolo 2022 format).")],
     method: Annotated[str, typer.Option("--method", help="exact | heuristic")] = "heuristic",
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Time limit [s].")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Time limit [s].")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Solve a static weapon-target assignment instance: objective and assignment."""

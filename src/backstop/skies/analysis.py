@@ -9,8 +9,6 @@ inputs; nothing here plans or selects targets for an attacker.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -20,7 +18,7 @@ from backstop.skies import calibration, campaign, siting
 from backstop.skies.assets import scenario_assets
 from backstop.skies.catalogue import CLASSES, effective_pk, load_systems
 from backstop.skies.defences import build_batteries
-from backstop.skies.montecarlo import engagement, simulate, summarise
+from backstop.skies.montecarlo import simulate, summarise
 from backstop.skies.sizing import requirements, size_defence
 from backstop.skies.waves import build_wave, wave_names
 

@@ -357,7 +357,7 @@ def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_s
     # iterated very-large-neighbourhood search with a fixed seed (same instance, same answer);
     # record-to-record acceptance (Dueck 1993): a candidate within `accept` of the best is kept
     rng = np.random.default_rng(0)
-    cur, cur_obj = x, obj
+    cur = x
     stall = it = 0
     while stall < max_stall and (deadline is None or time.perf_counter() < deadline):
         it += 1
@@ -368,13 +368,13 @@ def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_s
             y = local_search(inst, y, deadline=deadline)
             o = objective(inst, y)
             x, obj, stall = y, o, 0
-            cur, cur_obj = y, o
+            cur = y
         else:
             stall += 1
             if o <= obj * (1 + accept):
-                cur, cur_obj = y, o
+                cur = y
             elif stall % 25 == 0:
-                cur, cur_obj = x, obj
+                cur = x
     x = local_search(inst, x, deadline=deadline)
     obj = objective(inst, x)
     return WTASolution(x=x, objective=obj, lower_bound=0.0, status="heuristic", method="heuristic", runtime_s=time.perf_counter() - t0)
