@@ -93,8 +93,9 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
     Notes
     -----
     Only threats that at least one layer can engage are simulated; the others leak in every trial
-    and enter the outputs as constants.  The outputs of a chunk of trials come from one float32
-    matrix product of the survivors with ``[class one-hot | site one-hot | log(1 - damage)]``.
+    and enter the outputs as constants.  Engaged threats are stored grouped by (site, class,
+    damage), so per-class and per-site leakers and log-survival of a chunk of trials come from
+    ``np.add.reduceat`` passes over the survivors.
     """
     cls = np.asarray(cls, np.int64)
     site = np.asarray(site, np.int64)
@@ -103,20 +104,29 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
     dmg = np.array([DAMAGE_PER_KG.get(k, 1e-4) for k in assets.kinds])[site] * np.nan_to_num(np.asarray(warhead_kg, float))
     dmg = np.clip(dmg, 0.0, 0.999999)
     real = cls != CLASSES.index("decoy")
-    # per-threat output rows: [class one-hot (C) | damaging leaker at site (S) | log survival at site (S)]
-    rows = np.zeros((T, C + 2 * S), np.float64)
-    rows[np.arange(T), cls] = 1.0
-    rows[np.arange(T), C + site] = real.astype(float)
-    rows[np.arange(T), C + S + site] = np.log1p(-dmg)
+    logd = np.log1p(-dmg)
     engaged = np.zeros(T, bool)
     for c in eng.cols:
         engaged[c] = True
     idx = np.nonzero(engaged)[0]
+    # threats no layer can engage leak in every trial: constants
+    ne = ~engaged
+    const_cls = np.bincount(cls[ne], minlength=C).astype(float)
+    const_site = np.bincount(site[ne], weights=real[ne].astype(float), minlength=S).astype(float)
+    const_log = np.bincount(site[ne], weights=logd[ne], minlength=S).astype(float)
+    # engaged threats grouped by (site, class, damage): rows of a group are contiguous, so the
+    # outputs of a chunk come from np.add.reduceat passes instead of a matrix product
+    keys, inv = np.unique(np.column_stack([site[idx], cls[idx], logd[idx]]), axis=0, return_inverse=True)
+    inv = inv.ravel()
+    order = np.argsort(inv, kind="stable")
     pos = np.full(T, -1)
-    pos[idx] = np.arange(len(idx))
-    cols_c = [pos[c] for c in eng.cols]
-    const = rows[~engaged].sum(axis=0)  # threats no layer can engage: they always leak
-    w = rows[idx].astype(np.float32)
+    pos[idx[order]] = np.arange(len(idx))
+    cols_c = [pos[c] for c in eng.cols]  # kept in arrival order (magazine cumsum)
+    starts = np.searchsorted(inv[order], np.arange(len(keys)))
+    g_site, g_cls, g_logd = keys[:, 0].astype(np.int64), keys[:, 1].astype(np.int64), keys[:, 2]
+    g_real = (g_cls != CLASSES.index("decoy")).astype(np.int16)
+    site_list, site_starts = np.unique(g_site, return_index=True)
+    cls_masks = [np.nonzero(g_cls == c)[0] for c in range(C)]
     out_cls = np.empty((trials, C))
     out_site = np.empty((trials, S), np.float32)
     out_val = np.empty(trials)
@@ -146,11 +156,20 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
                 shots = shots * ok
             alive[cols] = a & ~kill
             out_used[lo:hi, b] = shots.sum(axis=0, dtype=np.int32)
-        agg = (w.T @ alive.view(np.int8).astype(np.float32)).T + const[None, :]
-        out_cls[lo:hi] = agg[:, :C]
-        per_site = agg[:, C:C + S]
+        if len(idx):
+            gs = np.add.reduceat(alive.view(np.int8), starts, axis=0, dtype=np.int16)  # (G, n)
+            for c in range(C):
+                out_cls[lo:hi, c] = gs[cls_masks[c]].sum(axis=0) + const_cls[c]
+            per_site = np.tile(const_site, (n, 1))
+            per_site[:, site_list] += np.add.reduceat(gs * g_real[:, None], site_starts, axis=0).T
+            logs = np.tile(const_log, (n, 1))
+            logs[:, site_list] += np.add.reduceat(gs * g_logd[:, None].astype(np.float32), site_starts, axis=0).T
+        else:
+            out_cls[lo:hi] = const_cls[None, :]
+            per_site = np.tile(const_site, (n, 1))
+            logs = np.tile(const_log, (n, 1))
         out_site[lo:hi] = per_site
-        out_val[lo:hi] = (assets.value[None, :] * -np.expm1(agg[:, C + S:].astype(np.float64))).sum(axis=1)
+        out_val[lo:hi] = (assets.value[None, :] * -np.expm1(logs)).sum(axis=1)
         out_pop[lo:hi] = ((per_site > 0.5) * assets.population[None, :]).sum(axis=1)
     cost = out_used @ bat.cost_usd
     return TrialOutcome(np.rint(out_cls), np.rint(out_site), out_val, out_pop, out_used, cost)
