@@ -47,6 +47,7 @@ class Step:
 
 STEPS: list[Step] = [
     Step("overview", "Scenario and coalition", "backstop.overview:run"),
+    Step("summit", "Summit planner", "backstop.summit.analysis:run"),
 ]
 """The analyses of ``backstop assess``, in run order."""
 
