@@ -72,37 +72,59 @@ def closures(leader_state: str, date: dt.date, members) -> dict[str, Closure]:
 
 @lru_cache(maxsize=1)
 def _land_index():
+    """An STR-tree of land pieces (large polygons cut into 5-degree tiles so distance tests stay local)."""
     from backstop.reference.geography import load_countries
 
-    countries = load_countries()
+    from backstop.summit.obstacles import _polygons
+
     codes, geoms = [], []
-    for shift in (-360.0, 0.0, 360.0):
-        for c, g in countries.items():
-            codes.append(c)
-            geoms.append(shapely.transform(g.simplify(0.005), lambda xy, s=shift: xy + np.array([s, 0.0])))
+    tile = 5.0
+    for c, g in load_countries().items():
+        for part in _polygons(g.simplify(0.005)):
+            pieces = [part]
+            if len(part.exterior.coords) > 500:
+                b = part.bounds
+                xs = np.arange(np.floor(b[0] / tile) * tile, b[2] + tile, tile)
+                ys = np.arange(np.floor(b[1] / tile) * tile, b[3] + tile, tile)
+                boxes = [shapely.box(x, y, x + tile, y + tile) for x in xs[:-1] for y in ys[:-1]]
+                cut = shapely.intersection(part, np.array(boxes, dtype=object))
+                pieces = [q for q in cut if not q.is_empty]
+            for q in pieces:
+                for shift in (-360.0, 0.0, 360.0):
+                    codes.append(c)
+                    geoms.append(shapely.transform(q, lambda xy, s=shift: xy + np.array([s, 0.0])) if shift else q)
     return shapely.STRtree(geoms), np.array(codes)
 
 
-def overflown(path: np.ndarray, step_km: float = 10.0) -> list[str]:
+def overflown(path: np.ndarray, step_km: float = 20.0) -> list[str]:
     """States whose airspace (land, or sea within 12 nm of their land) a densified route crosses, in order.
 
     ``path`` is a (k, 2) lon/lat polyline densified at about ``step_km`` (longitudes may be
     unwrapped).  Points over land count for that state only; points at sea for every state
-    whose land is within 12 nm (an approximation in degrees scaled by latitude).
+    whose land is within 12 nm (WGS84 distance to the nearest land point).
     """
+    return overflown_many([path])[0]
+
+
+def overflown_many(paths: list[np.ndarray]) -> list[list[str]]:
+    """:func:`overflown` for many paths in one vectorised pass."""
+    from backstop.summit.routing import GEOD
+
     tree, codes = _land_index()
-    pts = shapely.points(path)
-    order: dict[str, int] = {}
+    if not paths:
+        return []
+    lens = np.array([len(p) for p in paths])
+    pts_xy = np.concatenate(paths)
+    owner = np.repeat(np.arange(len(paths)), lens)
+    pts = shapely.points(pts_xy)
+    hits: list[tuple[int, int, str]] = []  # (path, point index, state)
     pi, gi = tree.query(pts, predicate="intersects")
-    land = np.zeros(len(path), bool)
+    land = np.zeros(len(pts_xy), bool)
     land[pi] = True
-    for p, g in zip(pi, gi):
-        order.setdefault(str(codes[g]), int(p))
+    hits += list(zip(owner[pi].tolist(), pi.tolist(), codes[gi].tolist()))
     sea = np.nonzero(~land)[0]
     if len(sea):
-        from backstop.summit.routing import GEOD
-
-        r = 1.5 * TERRITORIAL_SEA_KM / 111.0 / np.maximum(np.cos(np.radians(path[sea, 1])), 0.2)
+        r = 1.5 * TERRITORIAL_SEA_KM / 111.0 / np.maximum(np.cos(np.radians(pts_xy[sea, 1])), 0.2)
         si, sg = tree.query(pts[sea], predicate="dwithin", distance=r)
         if len(si):
             lines = shapely.shortest_line(pts[sea][si], np.asarray(tree.geometries)[sg])
@@ -110,6 +132,9 @@ def overflown(path: np.ndarray, step_km: float = 10.0) -> list[str]:
             b = shapely.get_coordinates(shapely.get_point(lines, 1))
             _, _, dist = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
             near = np.asarray(dist) <= TERRITORIAL_SEA_KM * 1000.0
-            for p, g in zip(si[near], sg[near]):
-                order.setdefault(str(codes[g]), int(sea[p]))
-    return [c for c, _ in sorted(order.items(), key=lambda kv: kv[1])]
+            p_idx = sea[si[near]]
+            hits += list(zip(owner[p_idx].tolist(), p_idx.tolist(), codes[sg[near]].tolist()))
+    out: list[dict[str, int]] = [{} for _ in paths]
+    for path_i, p, c in sorted(hits, key=lambda h: h[1]):
+        out[path_i].setdefault(c, p)
+    return [list(o) for o in out]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from backstop.errors import InputError, Problem
@@ -21,10 +22,12 @@ from backstop.reference.states import state_names
 from backstop.results import Assumption, Result
 from backstop.summit.airspace import Closure, closures, overflown
 from backstop.summit.law import LEVELS, Finding, active_warrants, icc_findings
-from backstop.summit.routing import Route, Router
+from backstop.summit.routing import Route, get_router
 from backstop.summit.venues import LeaderInput, SummitInputs, VenueInput, adhoc_venue, load_inputs
 
 EARLIEST = dt.date(1945, 1, 1)
+OVERFLOWN_STEP_KM = 20.0
+"""Spacing [km] of the route points tested for the states overflown."""
 CRUISE_SOURCE = (
     "assumption: block speed of a long-range government jet (Boeing 747-200B/VC-25A, Il-96-300PU cruise at about "
     "Mach 0.84, 890-900 km/h) reduced for winds and routing"
@@ -40,6 +43,7 @@ class LegResult:
     overflown: list[str]
     derogations: list[str]
     flight_h: float | None
+    direct_overflown: list[str] | None = None
 
     def to_json(self) -> dict | None:
         if self.route is None:
@@ -86,9 +90,12 @@ class SummitPlanner:
         except InputError as exc:
             raise InputError([Problem("<cli>", "argument --date", "date", date.isoformat(), p.message, p.hint) for p in exc.problems]) from None
         self._legs: dict = {}
+        self._closures: dict = {}
 
     def leader_closures(self, leader: LeaderInput) -> dict[str, Closure]:
-        return closures(leader.state, self.date, self.scenario.members)
+        if leader.state not in self._closures:
+            self._closures[leader.state] = closures(leader.state, self.date, self.scenario.members)
+        return self._closures[leader.state]
 
     def _master(self, leader: LeaderInput) -> tuple[frozenset, dict[str, Closure], set[str]]:
         from backstop.reference.geography import load_countries
@@ -100,42 +107,67 @@ class SummitPlanner:
         return master, cl, icc
 
     def leg(self, leader: LeaderInput, venue: VenueInput) -> LegResult:
-        key = (leader, venue)
-        if key in self._legs:
-            return self._legs[key]
-        master, cl, icc = self._master(leader)
-        o, d = (leader.lon, leader.lat), (venue.lon, venue.lat)
-        hosts = {venue.state}
-        exempt = {s for s in hosts if s in cl and cl[s].waivable_by_host} | ({venue.state, venue.airport_state} & icc)
-        forbidden = set(master) - self.allow - exempt
-        router = Router(master) if master else None
-        route = router.route(o, d, forbidden) if router else Route((o, d), 0.0, 0.0)
-        if router is None:
-            from backstop.summit.routing import geodesic_km
-            import numpy as np
+        """One leader's flight to one venue (computed in a batch with :meth:`prefetch`)."""
+        if (leader, venue) not in self._legs:
+            self.prefetch([leader], [venue])
+        return self._legs[(leader, venue)]
 
-            dist = float(geodesic_km(o[0], o[1], np.array([d[0]]), np.array([d[1]]))[0])
-            route = Route((o, d), dist, dist)
-        status, derog = "direct", []
-        if route is not None:
-            status = "direct" if route.detour_km < 1.0 else "detour"
-        else:
-            hard = {s for s in forbidden if (s in cl and not cl[s].waivable_by_host) or s in icc}
-            route = router.route(o, d, hard)
-            if route is None:
-                res = LegResult("no_route", None, [], [], None)
-                self._legs[key] = res
-                return res
-            status = "needs_derogation"
-        over = overflown(route.path(10.0))
-        if status == "needs_derogation":
-            soft = forbidden - {s for s in forbidden if (s in cl and not cl[s].waivable_by_host) or s in icc}
-            inside = (router.obs.containing(*o) | router.obs.containing(*d)) & soft
-            derog = sorted((set(over) & soft) | inside, key=lambda s: (over.index(s) if s in over else 99))
-        flight_h = route.distance_km / self.cruise_kmh + self.ground_h if route.distance_km > 0 else 0.0
-        res = LegResult(status, route, over, derog, flight_h)
-        self._legs[key] = res
-        return res
+    def prefetch(self, leaders: list[LeaderInput], venues: list[VenueInput]) -> None:
+        """Route every leader to every venue, batching venues that share a forbidden set."""
+        from backstop.summit.airspace import overflown_many
+        from backstop.summit.routing import geodesic_km
+
+        for leader in leaders:
+            todo = [v for v in venues if (leader, v) not in self._legs]
+            if not todo:
+                continue
+            master, cl, icc = self._master(leader)
+            o = (leader.lon, leader.lat)
+            hard_all = {s for s in master if (s in cl and not cl[s].waivable_by_host) or s in icc}
+            groups: dict[frozenset, list[VenueInput]] = {}
+            for v in todo:
+                exempt = ({v.state} if v.state in cl and cl[v.state].waivable_by_host else set()) | ({v.state, v.airport_state} & icc)
+                groups.setdefault(frozenset(set(master) - self.allow - exempt), []).append(v)
+            router = get_router(master) if master else None
+            results: list[tuple[VenueInput, str, Route | None, list[str]]] = []
+            for forbidden, vs in groups.items():
+                dests = [(v.lon, v.lat) for v in vs]
+                if router is None:
+                    d = np.asarray(dests)
+                    dist = geodesic_km(o[0], o[1], d[:, 0], d[:, 1])
+                    routes = [Route((o, t), float(x), float(x)) for t, x in zip(dests, dist)]
+                else:
+                    routes = router.routes(o, dests, forbidden)
+                for v, route in zip(vs, routes):
+                    if route is not None:
+                        results.append((v, "direct" if route.detour_km < 1.0 else "detour", route, []))
+                        continue
+                    hard = set(forbidden) & hard_all
+                    route = router.route(o, (v.lon, v.lat), hard)
+                    if route is None:
+                        results.append((v, "no_route", None, []))
+                        continue
+                    soft = set(forbidden) - hard
+                    inside = (router.obs.containing(*o) | router.obs.containing(v.lon, v.lat)) & soft
+                    results.append((v, "needs_derogation", route, sorted(inside)))
+            routed = [r for r in results if r[2] is not None]
+            paths = [r[2].path(OVERFLOWN_STEP_KM) for r in routed]
+            paths += [Route(r[2].waypoints[:1] + r[2].waypoints[-1:], 0.0, 0.0).path(OVERFLOWN_STEP_KM) for r in routed if r[1] == "detour"]
+            overs = overflown_many(paths)
+            over_of = {id(r): overs[i] for i, r in enumerate(routed)}
+            direct_of = {id(r): overs[len(routed) + i] for i, r in enumerate(r for r in routed if r[1] == "detour")}
+            for r in results:
+                v, status, route, inside = r
+                if route is None:
+                    self._legs[(leader, v)] = LegResult("no_route", None, [], [], None)
+                    continue
+                over = over_of[id(r)]
+                derog: list[str] = []
+                if status == "needs_derogation":
+                    soft = set(master) - self.allow - hard_all - ({v.state} if v.state in cl and cl[v.state].waivable_by_host else set())
+                    derog = sorted((set(over) & soft) | set(inside), key=lambda s: (over.index(s) if s in over else 99, s))
+                flight_h = route.distance_km / self.cruise_kmh + self.ground_h if route.distance_km > 0 else 0.0
+                self._legs[(leader, v)] = LegResult(status, route, over, derog, flight_h, direct_of.get(id(r), over))
 
     def leg_findings(self, leader: LeaderInput, venue: VenueInput, leg: LegResult) -> list[Finding]:
         n = self.names
@@ -157,7 +189,7 @@ class SummitPlanner:
         elif leg.status == "direct":
             out.append(Finding("feasible", f"{who} can fly the direct geodesic, {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."))
         elif leg.status == "detour":
-            direct_over = overflown(Route(r.waypoints[:1] + r.waypoints[-1:], r.direct_km, r.direct_km).path(10.0))
+            direct_over = leg.direct_overflown or []
             avoided = [s for s in direct_over if s in cl and s not in self.allow and s != venue.state]
             pct = 100.0 * r.detour_km / r.direct_km if r.direct_km else 0.0
             out.append(Finding("feasible", f"{who} must avoid airspace closed to it; the shortest permitted route is {r.distance_km:,.0f} km, "
@@ -254,6 +286,7 @@ def plan(
         vns = [by[c] if c in by else adhoc_venue(c) for c in venues]
     planner = SummitPlanner(scenario, date, set(cfg.allow_overflight) | set(allow_overflight or []),
                             cfg.avoid_icc_airspace if avoid_icc is None else avoid_icc, cfg.cruise_kmh, cfg.ground_h)
+    planner.prefetch(lds, vns)
     rows = [planner.judge(lds, v, inputs.vetoes) for v in vns]
     rows.sort(key=lambda r: (LEVELS[r["verdict"]], r["total_flight_h"] if r["total_flight_h"] is not None else float("inf"), r["total_detour_km"]))
     for i, r in enumerate(rows, 1):

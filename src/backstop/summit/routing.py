@@ -89,22 +89,19 @@ def densify(lon1, lat1, lon2, lat2, step_km: float = STEP_KM) -> list[np.ndarray
     start = np.repeat(np.cumsum(k + 1) - (k + 1), k + 1)
     frac = (np.arange(total) - start) / np.repeat(k, k + 1)
     lo, la, _ = GEOD.fwd(lon1[idx], lat1[idx], az[idx], dist[idx] * frac)
-    lo, la = np.asarray(lo), np.asarray(la)
-    out = []
+    lo, la = np.asarray(lo, float).copy(), np.asarray(la, float).copy()
     ends = np.cumsum(k + 1)
-    for i, (s, e) in enumerate(zip(ends - (k + 1), ends)):
-        x = lo[s:e].copy()
-        x[0] = lon1[i]
-        d = np.diff(x)
-        d = (d + 180.0) % 360.0 - 180.0
-        x[1:] = x[0] + np.cumsum(d)
-        y = la[s:e].copy()
-        y[0], y[-1] = lat1[i], lat2[i]
-        x[-1] = x[-1] + np.round((lon2[i] - x[-1]) / 360.0) * 360.0 if False else x[-1]
-        # snap the last point to the exact end longitude (same 360-degree branch)
-        x[-1] = lon2[i] + np.round((x[-1] - lon2[i]) / 360.0) * 360.0
-        out.append(np.column_stack([x, y]))
-    return out
+    first = ends - (k + 1)
+    last = ends - 1
+    lo[first], la[first], la[last] = lon1, lat1, lat2
+    d = np.diff(lo)
+    d = (d + 180.0) % 360.0 - 180.0
+    d[last[:-1]] = 0.0  # no step across path boundaries
+    x = np.concatenate([[0.0], np.cumsum(d)])
+    x = x - np.repeat(x[first], k + 1) + np.repeat(lon1, k + 1)
+    # snap each end to the exact end longitude on the same 360-degree branch
+    x[last] = lon2 + np.round((x[last] - lon2) / 360.0) * 360.0
+    return np.split(np.column_stack([x, la]), ends[:-1])
 
 
 HASH_DEG = 0.5
@@ -219,12 +216,9 @@ class ObstacleSet:
 
     def containing(self, lon: float, lat: float) -> set[str]:
         """States whose obstacle polygons contain the point (strictly)."""
-        out = set()
-        for shift in (-360.0, 0.0, 360.0):
-            pt = shapely.Point(lon + shift, lat)
-            for i in self.poly_tree.query(pt, predicate="within"):
-                out.add(self.states[self.poly_state[i]])
-        return out
+        pts = shapely.points(np.array([[lon - 360.0, lat], [lon, lat], [lon + 360.0, lat]]))
+        _, gi = self.poly_tree.query(pts, predicate="within")
+        return {self.states[self.poly_state[i]] for i in gi}
 
     def tangent_to(self, nodes: np.ndarray, target_xyz: np.ndarray) -> np.ndarray:
         """Whether the great circle from each node towards a target is tangent at the node."""
@@ -434,10 +428,11 @@ class Route:
         w = np.asarray(self.waypoints, float)
         if len(w) < 2:
             return w
-        parts = []
-        x0 = w[0, 0]
-        for i in range(len(w) - 1):
-            seg = densify([x0], [w[i, 1]], [w[i + 1, 0]], [w[i + 1, 1]], step_km)[0]
+        legs = densify(w[:-1, 0], w[:-1, 1], w[1:, 0], w[1:, 1], step_km)
+        parts, x0 = [], w[0, 0]
+        for i, seg in enumerate(legs):
+            seg = seg.copy()
+            seg[:, 0] += x0 - seg[0, 0]  # continue the unwrapped longitudes
             parts.append(seg if i == 0 else seg[1:])
             x0 = seg[-1, 0]
         return np.concatenate(parts)
@@ -474,6 +469,32 @@ class Router:
         dist, pred = dijkstra(g, directed=True, indices=n, return_predecessors=True)
         self._trees[key] = (dist, pred, valid)
         return self._trees[key]
+
+    def routes(self, origin: tuple[float, float], dests: list[tuple[float, float]], forbidden) -> list[Route | None]:
+        """:meth:`route` for many destinations with one forbidden set (direct legs tested in one batch)."""
+        obs = self.obs
+        forbidden = set(forbidden)
+        fmask = obs.mask(forbidden)
+        if not dests:
+            return []
+        d = np.asarray(dests, float)
+        direct = geodesic_km(origin[0], origin[1], d[:, 0], d[:, 1])
+        if fmask.any():
+            paths = densify(np.full(len(d), origin[0]), np.full(len(d), origin[1]), d[:, 0], d[:, 1])
+            blocked = obs.blockers(paths)[:, fmask].any(axis=1)
+        else:
+            blocked = np.zeros(len(d), bool)
+        out: list[Route | None] = []
+        o_in = obs.containing(*origin) & forbidden
+        for i, dest in enumerate(dests):
+            dest = (float(dest[0]), float(dest[1]))
+            if o_in or obs.containing(*dest) & forbidden:
+                out.append(None)
+            elif not blocked[i]:
+                out.append(Route((origin, dest), float(direct[i]), float(direct[i])))
+            else:
+                out.append(self.route(origin, dest, forbidden))
+        return out
 
     def route(self, origin: tuple[float, float], dest: tuple[float, float], forbidden, batch: int = 48) -> Route | None:
         """The shortest route from ``origin`` to ``dest`` (lon, lat) avoiding ``forbidden`` states, or None.
@@ -528,3 +549,9 @@ class Router:
         chain.reverse()
         wps = [origin] + [(float(obs.lon[i]), float(obs.lat[i])) for i in chain] + [dest]
         return Route(tuple(wps), best, direct)
+
+
+@lru_cache(maxsize=16)
+def get_router(master: frozenset[str], tol_km: float = SIMPLIFY_KM) -> Router:
+    """A shared :class:`Router` per master set, so shortest-path trees are reused across calls."""
+    return Router(master, tol_km)
