@@ -26,7 +26,7 @@ from backstop.summit.routing import Route, get_router
 from backstop.summit.venues import LeaderInput, SummitInputs, VenueInput, adhoc_venue, load_inputs
 
 EARLIEST = dt.date(1945, 1, 1)
-OVERFLOWN_STEP_KM = 20.0
+OVERFLOWN_STEP_KM = 25.0
 """Spacing [km] of the route points tested for the states overflown."""
 CRUISE_SOURCE = (
     "assumption: block speed of a long-range government jet (Boeing 747-200B/VC-25A, Il-96-300PU cruise at about "
@@ -151,11 +151,12 @@ class SummitPlanner:
                     inside = (router.obs.containing(*o) | router.obs.containing(v.lon, v.lat)) & soft
                     results.append((v, "needs_derogation", route, sorted(inside)))
             routed = [r for r in results if r[2] is not None]
-            paths = [r[2].path(OVERFLOWN_STEP_KM) for r in routed]
-            paths += [Route(r[2].waypoints[:1] + r[2].waypoints[-1:], 0.0, 0.0).path(OVERFLOWN_STEP_KM) for r in routed if r[1] == "detour"]
+            from backstop.summit.routing import paths_of
+
+            paths = paths_of([r[2] for r in routed], OVERFLOWN_STEP_KM)
             overs = overflown_many(paths)
             over_of = {id(r): overs[i] for i, r in enumerate(routed)}
-            direct_of = {id(r): overs[len(routed) + i] for i, r in enumerate(r for r in routed if r[1] == "detour")}
+            direct_of = {id(r): list(r[2].direct_blocked_by) for r in routed if r[1] == "detour"}
             for r in results:
                 v, status, route, inside = r
                 if route is None:
@@ -191,10 +192,12 @@ class SummitPlanner:
         elif leg.status == "detour":
             direct_over = leg.direct_overflown or []
             avoided = [s for s in direct_over if s in cl and s not in self.allow and s != venue.state]
+            icc_avoided = [s for s in direct_over if s not in cl]
             pct = 100.0 * r.detour_km / r.direct_km if r.direct_km else 0.0
             out.append(Finding("feasible", f"{who} must avoid airspace closed to it; the shortest permitted route is {r.distance_km:,.0f} km, "
                                            f"{r.detour_km:,.0f} km ({pct:.0f} %) longer than the direct {r.direct_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."
-                                           + (f" The direct route would cross {_names(avoided, n)}, closed to it ({'; '.join(dict.fromkeys(cl[s].source for s in avoided))})." if avoided else "")))
+                                           + (f" The direct route would cross {_names(avoided, n)}, closed to it ({'; '.join(dict.fromkeys(cl[s].source for s in avoided))})." if avoided else "")
+                                           + (f" It also avoids the airspace of Rome Statute parties: {_names(icc_avoided, n)}." if icc_avoided else "")))
         else:
             src = "; ".join(dict.fromkeys(cl[s].source for s in leg.derogations if s in cl))
             out.append(Finding("conditional", f"No route avoids the airspace closed to {who.split(chr(39))[0]}'s aircraft: the flight needs overflight derogations from "

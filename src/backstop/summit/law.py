@@ -79,6 +79,7 @@ def active_warrants(warrants: list[str], date: dt.date) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def caveat() -> str:
     """The non-compliance precedents, as one sentence with sources."""
     f = load_findings()
@@ -92,16 +93,25 @@ def caveat() -> str:
     )
 
 
-def membership_note(iso3: str, date: dt.date, overrides: dict | None, names: dict[str, str]) -> str | None:
-    """A sentence on an unconfirmed or overridden ICC membership interval of ``iso3``, if any."""
+@lru_cache(maxsize=1)
+def _icc_rows() -> pd.DataFrame:
     from backstop.reference.states import membership_rows
 
-    rows = membership_rows("icc")
+    return membership_rows("icc")
+
+
+def membership_note(iso3: str, date: dt.date, overrides: dict | None, names: dict[str, str]) -> str | None:
+    """A sentence on an unconfirmed or overridden ICC membership interval of ``iso3``, if any."""
+    key = f"icc:{iso3}"
+    return _membership_note(iso3, key in (overrides or {}), (overrides or {}).get(key), names.get(iso3, iso3))
+
+
+@lru_cache(maxsize=512)
+def _membership_note(iso3: str, overridden: bool, end, name: str) -> str | None:
+    rows = _icc_rows()
     rows = rows[rows["iso3"] == iso3]
     key = f"icc:{iso3}"
-    name = names.get(iso3, iso3)
-    if overrides and key in overrides:
-        end = overrides[key]
+    if overridden:
         return (
             f"The scenario overrides {name}'s Rome Statute membership ({key}): "
             + ("it is treated as still a party." if end is None else f"it is treated as ending on {_d(end)}.")

@@ -51,7 +51,7 @@ from scipy.sparse.csgraph import dijkstra
 from backstop.summit.obstacles import SIMPLIFY_KM, state_obstacle
 
 GEOD = Geod(ellps="WGS84")
-STEP_KM = 40.0
+STEP_KM = 60.0
 MAX_LEG_KM = 1500.0
 """Longest node-to-node leg of the static graph [km]; longer legs chain through lattice waypoints."""
 LATTICE_DEG = 8.0
@@ -219,6 +219,17 @@ class ObstacleSet:
         pts = shapely.points(np.array([[lon - 360.0, lat], [lon, lat], [lon + 360.0, lat]]))
         _, gi = self.poly_tree.query(pts, predicate="within")
         return {self.states[self.poly_state[i]] for i in gi}
+
+    def containing_many(self, lon: np.ndarray, lat: np.ndarray) -> list[set[str]]:
+        """:meth:`containing` for many points."""
+        lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+        n = len(lon)
+        xy = np.concatenate([np.column_stack([lon + s, lat]) for s in (-360.0, 0.0, 360.0)])
+        pi, gi = self.poly_tree.query(shapely.points(xy), predicate="within")
+        out: list[set[str]] = [set() for _ in range(n)]
+        for p, g in zip(pi % n, gi):
+            out[p].add(self.states[self.poly_state[g]])
+        return out
 
     def tangent_to(self, nodes: np.ndarray, target_xyz: np.ndarray) -> np.ndarray:
         """Whether the great circle from each node towards a target is tangent at the node."""
@@ -418,6 +429,8 @@ class Route:
     waypoints: tuple[tuple[float, float], ...]
     distance_km: float
     direct_km: float
+    direct_blocked_by: tuple[str, ...] = ()
+    """Forbidden states whose airspace the direct geodesic would cross (set by :meth:`Router.routes`)."""
 
     @property
     def detour_km(self) -> float:
@@ -481,22 +494,28 @@ class Router:
         direct = geodesic_km(origin[0], origin[1], d[:, 0], d[:, 1])
         if fmask.any():
             paths = densify(np.full(len(d), origin[0]), np.full(len(d), origin[1]), d[:, 0], d[:, 1])
-            blocked = obs.blockers(paths)[:, fmask].any(axis=1)
+            bmat = obs.blockers(paths) & fmask[None, :]
+            blocked = bmat.any(axis=1)
         else:
+            bmat = np.zeros((len(d), len(obs.states)), bool)
             blocked = np.zeros(len(d), bool)
         out: list[Route | None] = []
         o_in = obs.containing(*origin) & forbidden
+        d_in = obs.containing_many(d[:, 0], d[:, 1])
         for i, dest in enumerate(dests):
             dest = (float(dest[0]), float(dest[1]))
-            if o_in or obs.containing(*dest) & forbidden:
+            if o_in or d_in[i] & forbidden:
                 out.append(None)
             elif not blocked[i]:
                 out.append(Route((origin, dest), float(direct[i]), float(direct[i])))
             else:
-                out.append(self.route(origin, dest, forbidden))
+                r = self.route(origin, dest, forbidden, _checked=True)
+                if r is not None:
+                    r = Route(r.waypoints, r.distance_km, r.direct_km, tuple(obs.states[k] for k in np.nonzero(bmat[i])[0]))
+                out.append(r)
         return out
 
-    def route(self, origin: tuple[float, float], dest: tuple[float, float], forbidden, batch: int = 48) -> Route | None:
+    def route(self, origin: tuple[float, float], dest: tuple[float, float], forbidden, batch: int = 48, _checked: bool = False) -> Route | None:
         """The shortest route from ``origin`` to ``dest`` (lon, lat) avoiding ``forbidden`` states, or None.
 
         ``forbidden`` must be a subset of the master set.  Returns None when no route exists
@@ -509,11 +528,11 @@ class Router:
             raise ValueError(f"states not in the master set: {sorted(unknown)}")
         fmask = obs.mask(forbidden)
         direct = float(geodesic_km(origin[0], origin[1], np.array([dest[0]]), np.array([dest[1]]))[0])
-        if (obs.containing(*origin) | obs.containing(*dest)) & forbidden:
+        if not _checked and (obs.containing(*origin) | obs.containing(*dest)) & forbidden:
             return None
         if not fmask.any():
             return Route((origin, dest), direct, direct)
-        blocked = obs.blockers(densify([origin[0]], [origin[1]], [dest[0]], [dest[1]]))[0][fmask].any()
+        blocked = _checked or obs.blockers(densify([origin[0]], [origin[1]], [dest[0]], [dest[1]]))[0][fmask].any()
         if not blocked:
             return Route((origin, dest), direct, direct)
         dist, pred, valid = self._tree(origin, fmask)
@@ -555,3 +574,24 @@ class Router:
 def get_router(master: frozenset[str], tol_km: float = SIMPLIFY_KM) -> Router:
     """A shared :class:`Router` per master set, so shortest-path trees are reused across calls."""
     return Router(master, tol_km)
+
+
+def paths_of(routes: list[Route], step_km: float = 25.0) -> list[np.ndarray]:
+    """:meth:`Route.path` for many routes with one vectorised densification."""
+    if not routes:
+        return []
+    w = [np.asarray(r.waypoints, float) for r in routes]
+    a = np.concatenate([x[:-1] for x in w])
+    b = np.concatenate([x[1:] for x in w])
+    legs = densify(a[:, 0], a[:, 1], b[:, 0], b[:, 1], step_km)
+    out, i = [], 0
+    for x in w:
+        parts, x0 = [], x[0, 0]
+        for j in range(len(x) - 1):
+            seg = legs[i + j]
+            seg = seg + np.array([x0 - seg[0, 0], 0.0])
+            parts.append(seg if j == 0 else seg[1:])
+            x0 = seg[-1, 0]
+        i += len(x) - 1
+        out.append(np.concatenate(parts))
+    return out
