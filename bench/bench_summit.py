@@ -35,9 +35,13 @@ def _build(n: int = 300, seed: int = 20251020):
 
 
 def _run(inputs):
+    import time
+
     from backstop.summit.analysis import plan
 
+    t0 = time.process_time()
     r = plan(inputs["scenario"], date=DATE, venues=inputs["venues"])
+    cpu_s = time.process_time() - t0
     v = r.data["venues"]
     routes = [x for row in v for x in row["routes"].values()]
     return {
@@ -46,6 +50,7 @@ def _run(inputs):
         "detours": sum(x is not None and x["status"] == "detour" for x in routes),
         "derogation": sum(x is not None and x["status"] == "needs_derogation" for x in routes),
         "feasible": sum(row["verdict"] == "feasible" for row in v),
+        "cpu_s": round(cpu_s, 3),
     }
 
 

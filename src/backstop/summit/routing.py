@@ -238,10 +238,12 @@ class ObstacleSet:
         return s1 * s2 >= 0.0
 
     def node_valid(self, fmask: np.ndarray) -> np.ndarray:
-        """Nodes usable for a forbidden subset: an obstacle corner of a forbidden state, or a free
-        lattice waypoint, that no forbidden polygon contains."""
-        own = np.where(self.owner >= 0, fmask[np.maximum(self.owner, 0)], True)
-        return own & ~(self.inside[:, fmask].any(axis=1))
+        """Nodes usable for a forbidden subset: those no forbidden polygon contains.
+
+        Corners of permitted states stay usable (as plain waypoints), so that allowing a state
+        only ever adds nodes and edges: routes cannot get longer.
+        """
+        return ~(self.inside[:, fmask].any(axis=1))
 
 
 def _convex_nodes(polys: list[tuple], K: int):
@@ -515,7 +517,7 @@ class Router:
                 out.append(r)
         return out
 
-    def route(self, origin: tuple[float, float], dest: tuple[float, float], forbidden, batch: int = 48, _checked: bool = False) -> Route | None:
+    def route(self, origin: tuple[float, float], dest: tuple[float, float], forbidden, batch: int = 96, _checked: bool = False) -> Route | None:
         """The shortest route from ``origin`` to ``dest`` (lon, lat) avoiding ``forbidden`` states, or None.
 
         ``forbidden`` must be a subset of the master set.  Returns None when no route exists
@@ -550,16 +552,18 @@ class Router:
         order = np.argsort(lb)
         cand, leg, lb = cand[order], leg[order], lb[order]
         best, best_v = np.inf, -1
-        for s in range(0, len(cand), batch):
+        s, size = 0, 12
+        while s < len(cand):
             if lb[s] >= best:
                 break
-            c = cand[s : s + batch]
+            c = cand[s : s + size]
             paths = densify(obs.lon[c], obs.lat[c], np.full(len(c), dest[0]), np.full(len(c), dest[1]))
             ok = ~obs.blockers(paths)[:, fmask].any(axis=1)
             if ok.any():
                 j = int(np.argmax(ok))  # first (smallest bound) visible candidate in the batch
                 if lb[s + j] < best:
                     best, best_v = float(lb[s + j]), int(c[j])
+            s, size = s + size, min(4 * size, batch)
         if best_v < 0:
             return None
         chain = [best_v]
