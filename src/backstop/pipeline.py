@@ -47,6 +47,8 @@ class Step:
 
 STEPS: list[Step] = [
     Step("overview", "Scenario and coalition", "backstop.overview:run"),
+    Step("seas", "Safe seas", "backstop.seas.analysis:run"),
+    Step("monitor", "Ceasefire and guarantee monitoring", "backstop.monitor.analysis:run"),
     Step("summit", "Summit planner", "backstop.summit.analysis:run"),
 ]
 """The analyses of ``backstop assess``, in run order."""
