@@ -61,11 +61,13 @@ def test_moscow_budapest_needs_eu_derogations_or_a_long_detour(bundled_module):
     route = venue(r, "LHBP")["routes"]["RUS"]
     assert route["status"] == "needs_derogation"
     assert route["derogations_needed"] and set(route["derogations_needed"]) <= eu
-    # Bulgaria said it would allow the overflight: the route then detours through Türkiye
+    # Bulgaria said it would allow the overflight: the route then detours south over the Black Sea
+    # (between Crimea's and Türkiye's territorial seas) and Bulgaria, then Serbia
     r2 = plan(bundled_module, date=OCT, leaders=["RUS"], venues=["LHBP"], allow_overflight=["BGR"])
     route2 = venue(r2, "LHBP")["routes"]["RUS"]
     assert route2["status"] == "detour"
-    assert "TUR" in route2["overflown"] and "BGR" in route2["overflown"]
+    assert "BGR" in route2["overflown"] and "SRB" in route2["overflown"]
+    assert not {"UKR", "ROU", "POL", "SVK"} & set(route2["overflown"])
     assert not set(route2["overflown"]) & (eu - {"BGR", "HUN"})
     assert route2["detour_km"] > 1000.0
     # with Poland and Slovakia (the direct corridor) it is nearly direct

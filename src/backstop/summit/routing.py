@@ -60,6 +60,17 @@ LATTICE_DEG = 8.0
 EPS = 1e-12
 
 
+TANGENT_TOL = 1e-13
+"""Triple products below this are zero: a neighbour on the line itself (a polygon edge) counts on either side."""
+
+
+def _same_side(s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
+    """Both ring neighbours on one side of the great circle (or on it)."""
+    s1 = np.where(np.abs(s1) < TANGENT_TOL, 0.0, s1)
+    s2 = np.where(np.abs(s2) < TANGENT_TOL, 0.0, s2)
+    return s1 * s2 >= 0.0
+
+
 def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Unit vectors (n, 3) of geographic points [deg] on the sphere."""
     lo, la = np.radians(lon), np.radians(lat)
@@ -235,7 +246,7 @@ class ObstacleSet:
         """Whether the great circle from each node towards a target is tangent at the node."""
         s1 = np.einsum("ij,ij->i", self.tan_a[nodes], np.broadcast_to(target_xyz, (len(nodes), 3)))
         s2 = np.einsum("ij,ij->i", self.tan_b[nodes], np.broadcast_to(target_xyz, (len(nodes), 3)))
-        return s1 * s2 >= 0.0
+        return _same_side(s1, s2)
 
     def node_valid(self, fmask: np.ndarray) -> np.ndarray:
         """Nodes usable for a forbidden subset: those no forbidden polygon contains.
@@ -269,7 +280,7 @@ def _convex_nodes(polys: list[tuple], K: int):
     return np.concatenate(lon), np.concatenate(lat), np.concatenate(owner), np.concatenate(pa), np.concatenate(pb)
 
 
-CACHE_VERSION = "summit-graph-1"
+CACHE_VERSION = "summit-graph-2"
 
 
 def cache_dir():
@@ -396,10 +407,10 @@ def _build_static_graph(obs: ObstacleSet, chunk: int = 400) -> None:
         # tangent at row node towards every column node, and at column node towards row node
         A1 = obs.tan_a[rows] @ X.T
         B1 = obs.tan_b[rows] @ X.T
-        T1 = A1 * B1 >= 0
+        T1 = _same_side(A1, B1)
         A2 = X[rows] @ obs.tan_a.T
         B2 = X[rows] @ obs.tan_b.T
-        T2 = A2 * B2 >= 0
+        T2 = _same_side(A2, B2)
         ok = T1 & T2
         ok &= rows[:, None] < np.arange(n)[None, :]
         ok &= (X[rows] @ X.T) >= cos_max
