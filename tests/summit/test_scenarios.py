@@ -70,6 +70,11 @@ def test_moscow_budapest_needs_eu_derogations_or_a_long_detour(bundled_module):
     assert not {"UKR", "ROU", "POL", "SVK"} & set(route2["overflown"])
     assert not set(route2["overflown"]) & (eu - {"BGR", "HUN"})
     assert route2["detour_km"] > 1000.0
+    # with Greece and North Macedonia instead: a long detour through Türkiye's airspace (Bosporus, Aegean)
+    r4 = plan(bundled_module, date=OCT, leaders=["RUS"], venues=["LHBP"], allow_overflight=["GRC", "MKD"])
+    route4 = venue(r4, "LHBP")["routes"]["RUS"]
+    assert route4["status"] == "detour" and "TUR" in route4["overflown"]
+    assert route4["detour_km"] > 1500.0
     # with Poland and Slovakia (the direct corridor) it is nearly direct
     r3 = plan(bundled_module, date=OCT, leaders=["RUS"], venues=["LHBP"], allow_overflight=["POL", "SVK"])
     route3 = venue(r3, "LHBP")["routes"]["RUS"]
