@@ -153,6 +153,7 @@ def test_vetoes(october):
     assert v["verdict"] == "infeasible" and any("Ukraine vetoes Moscow" in s for s in v["reasons"])
 
 
+@pytest.mark.slow  # builds the graph of ~150 states' airspace on a cold cache (~20 s)
 def test_avoid_icc_airspace_lengthens_putins_route(bundled_module):
     base = venue(plan(bundled_module, date=OCT, leaders=["RUS"], venues=["OERK"]), "OERK")["routes"]["RUS"]
     icc = venue(plan(bundled_module, date=OCT, leaders=["RUS"], venues=["OERK"], avoid_icc=True), "OERK")["routes"]["RUS"]

@@ -51,7 +51,7 @@ from scipy.sparse.csgraph import dijkstra
 from backstop.summit.obstacles import SIMPLIFY_KM, state_obstacle
 
 GEOD = Geod(ellps="WGS84")
-STEP_KM = 60.0
+STEP_KM = 80.0
 MAX_LEG_KM = 1500.0
 """Longest node-to-node leg of the static graph [km]; longer legs chain through lattice waypoints."""
 LATTICE_DEG = 8.0
