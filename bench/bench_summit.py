@@ -27,7 +27,7 @@ def _build(n: int = 300, seed: int = 20251020):
     rng = np.random.default_rng(seed)
     names = set(state_names())
     iso = __import__("backstop.reference", fromlist=["load_table"]).load_table("states")
-    iso2 = dict(zip(iso["iso2"], iso["iso3"]))
+    iso2 = dict(zip(iso["iso2"], iso["iso3"], strict=False))
     # airports with an IATA code (scheduled service) in a known state, sorted for reproducibility
     codes = sorted(k for k, a in load_airports().items() if a.get("iata") and iso2.get(a["country"]) in names and abs(a["lat"]) < 75)
     venues = list(rng.choice(codes, size=n, replace=False))

@@ -34,7 +34,7 @@ def grid_distance(origin, dest, states):
     F = free.reshape(ny, nx)
     rows, cols = [], []
     moves = [(dx, dy) for dx in range(-2, 3) for dy in range(-2, 3) if (dx, dy) != (0, 0) and np.gcd(abs(dx), abs(dy)) == 1]
-    J, I = np.meshgrid(np.arange(nx), np.arange(ny))
+    JJ, II = np.meshgrid(np.arange(nx), np.arange(ny))
     for dx, dy in moves:
         sx, sy = int(np.sign(dx)), int(np.sign(dy))
         # cells the straight move passes through besides its ends (conservative for diagonals)
@@ -48,12 +48,13 @@ def grid_distance(origin, dest, states):
             via = []
         ok = F.copy()
         for ox, oy in [(dx, dy), *via]:
-            jj, ii = J + ox, I + oy
+            jj, ii = JJ + ox, II + oy
             inside = (jj >= 0) & (jj < nx) & (ii >= 0) & (ii < ny)
             ok &= inside & F[np.clip(ii, 0, ny - 1), np.clip(jj, 0, nx - 1)]
-        a = (I * nx + J)[ok]
-        b = ((I + dy) * nx + (J + dx))[ok]
-        rows.append(a); cols.append(b)
+        a = (II * nx + JJ)[ok]
+        b = ((II + dy) * nx + (JJ + dx))[ok]
+        rows.append(a)
+        cols.append(b)
     idx = np.arange(nx * ny).reshape(ny, nx)
     r, c = np.concatenate(rows), np.concatenate(cols)
     w = GEOD.inv(X.ravel()[r], Y.ravel()[r], X.ravel()[c], Y.ravel()[c])[2] / 1000.0

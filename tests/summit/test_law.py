@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backstop.summit.law import active_warrants, caveat, describe_warrant, icc_findings
 from backstop.summit.analysis import plan
+from backstop.summit.law import active_warrants, caveat, describe_warrant, icc_findings
 
 NAMES = {"ARM": "Armenia", "CHE": "Switzerland", "TUR": "Türkiye"}
 

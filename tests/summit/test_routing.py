@@ -106,13 +106,13 @@ def test_batch_routes_equal_single_routes(router):
     dests = [(33.0, 44.0), (21.0, 42.0), (41.0, 41.5), (24.0, 47.5)]
     f = {"UKR", "BGR", "GRC"}
     batch = router.routes(o, dests, f)
-    for d, b in zip(dests, batch):
+    for d, b in zip(dests, batch, strict=False):
         s = router.route(o, d, f)
         assert (s is None) == (b is None)
         if s is not None:
             assert s.distance_km == pytest.approx(b.distance_km)
     paths = paths_of([b for b in batch if b is not None], 10.0)
-    for b, p in zip([b for b in batch if b is not None], paths):
+    for b, p in zip([b for b in batch if b is not None], paths, strict=False):
         assert np.allclose(p, b.path(10.0))
 
 

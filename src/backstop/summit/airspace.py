@@ -74,7 +74,6 @@ def closures(leader_state: str, date: dt.date, members) -> dict[str, Closure]:
 def _land_index():
     """An STR-tree of land pieces (large polygons cut into 5-degree tiles so distance tests stay local)."""
     from backstop.reference.geography import load_countries
-
     from backstop.summit.obstacles import _polygons
 
     codes, geoms = [], []
@@ -121,7 +120,7 @@ def overflown_many(paths: list[np.ndarray]) -> list[list[str]]:
     pi, gi = tree.query(pts, predicate="intersects")
     land = np.zeros(len(pts_xy), bool)
     land[pi] = True
-    hits += list(zip(owner[pi].tolist(), pi.tolist(), codes[gi].tolist()))
+    hits += list(zip(owner[pi].tolist(), pi.tolist(), codes[gi].tolist(), strict=False))
     sea = np.nonzero(~land)[0]
     if len(sea):
         r = 1.5 * TERRITORIAL_SEA_KM / 111.0 / np.maximum(np.cos(np.radians(pts_xy[sea, 1])), 0.2)
@@ -133,7 +132,7 @@ def overflown_many(paths: list[np.ndarray]) -> list[list[str]]:
             _, _, dist = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
             near = np.asarray(dist) <= TERRITORIAL_SEA_KM * 1000.0
             p_idx = sea[si[near]]
-            hits += list(zip(owner[p_idx].tolist(), p_idx.tolist(), codes[sg[near]].tolist()))
+            hits += list(zip(owner[p_idx].tolist(), p_idx.tolist(), codes[sg[near]].tolist(), strict=False))
     out: list[dict[str, int]] = [{} for _ in paths]
     for path_i, p, c in sorted(hits, key=lambda h: h[1]):
         out[path_i].setdefault(c, p)

@@ -20,7 +20,7 @@ import pandas as pd
 from backstop.errors import InputError, Problem
 from backstop.reference.states import state_names
 from backstop.results import Assumption, Result
-from backstop.summit.airspace import Closure, closures, overflown
+from backstop.summit.airspace import Closure, closures
 from backstop.summit.law import LEVELS, Finding, active_warrants, icc_findings
 from backstop.summit.routing import Route, get_router
 from backstop.summit.venues import LeaderInput, SummitInputs, VenueInput, adhoc_venue, load_inputs
@@ -135,10 +135,10 @@ class SummitPlanner:
                 if router is None:
                     d = np.asarray(dests)
                     dist = geodesic_km(o[0], o[1], d[:, 0], d[:, 1])
-                    routes = [Route((o, t), float(x), float(x)) for t, x in zip(dests, dist)]
+                    routes = [Route((o, t), float(x), float(x)) for t, x in zip(dests, dist, strict=False)]
                 else:
                     routes = router.routes(o, dests, forbidden)
-                for v, route in zip(vs, routes):
+                for v, route in zip(vs, routes, strict=False):
                     if route is not None:
                         results.append((v, "direct" if route.detour_km < 1.0 else "detour", route, []))
                         continue
@@ -278,11 +278,11 @@ def plan(
     inputs: SummitInputs = load_inputs(scenario, date, cfg.immunity_assurances)
     lds = inputs.leaders
     if leaders:
-        known = {l.state for l in lds}
+        known = {ld.state for ld in lds}
         bad = [c for c in leaders if c not in known]
         if bad:
             raise InputError([Problem("<cli>", "argument --leaders", "leaders", c, "no leader of that state in the scenario", f"use some of: {', '.join(sorted(known))}") for c in bad])
-        lds = [l for l in lds if l.state in leaders]
+        lds = [ld for ld in lds if ld.state in leaders]
     vns = inputs.venues
     if venues:
         by = {v.icao: v for v in vns}
@@ -309,14 +309,14 @@ def plan(
     counts = {k: sum(r["verdict"] == k for r in rows) for k in LEVELS}
     best = [r for r in rows if r["verdict"] != "infeasible"][:3]
     summary = [
-        f"Of {len(rows)} candidate venues for {', '.join(l.name for l in lds)} on {date:%d %B %Y}: "
+        f"Of {len(rows)} candidate venues for {', '.join(ld.name for ld in lds)} on {date:%d %B %Y}: "
         f"{counts['feasible']} feasible, {counts['conditional']} conditional, {counts['infeasible']} infeasible.",
     ]
     if best:
         summary.append("Best ranked: " + "; ".join(f"{r['city']} ({r['verdict']}, {r['total_flight_h']:.1f} h of flying in all)" for r in best if r["total_flight_h"] is not None) + ".")
     data = {
         "date": date,
-        "leaders": [{"state": l.state, "name": l.name, "origin": l.origin, "warrants": list(l.warrants)} for l in lds],
+        "leaders": [{"state": ld.state, "name": ld.name, "origin": ld.origin, "warrants": list(ld.warrants)} for ld in lds],
         "options": {
             "allow_overflight": sorted(planner.allow),
             "avoid_icc_airspace": planner.avoid_icc,

@@ -27,7 +27,7 @@ to represent a digitized line or its caricature", Cartographica 10(2), 1973.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import shapely
@@ -83,7 +83,7 @@ def _strips(part: Polygon) -> list[Polygon]:
         return [part]
     out = []
     edges = np.arange(lon0, lon1 + STRIP_DEG, STRIP_DEG)
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in zip(edges[:-1], edges[1:], strict=False):
         out.extend(_polygons(part.intersection(shapely.box(a, lat0 - 1, b, lat1 + 1))))
     return out
 
@@ -109,7 +109,7 @@ def _clusters(geom: BaseGeometry) -> list[BaseGeometry]:
     return [shapely.union_all(v) if len(v) > 1 else v[0] for v in cells.values()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def state_obstacle(iso3: str, tol_km: float = SIMPLIFY_KM) -> tuple[Polygon, ...]:
     """Conservative airspace polygons (lon/lat) of one state: land + 12 nm sea, grown by ``tol_km``.
 

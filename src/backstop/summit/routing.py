@@ -175,7 +175,7 @@ class ObstacleSet:
     ex1: np.ndarray
     ey1: np.ndarray
     estate: np.ndarray
-    hash: "EdgeHash"
+    hash: EdgeHash
     poly_tree: shapely.STRtree
     poly_state: np.ndarray
     # static graph
@@ -238,7 +238,7 @@ class ObstacleSet:
         xy = np.concatenate([np.column_stack([lon + s, lat]) for s in (-360.0, 0.0, 360.0)])
         pi, gi = self.poly_tree.query(shapely.points(xy), predicate="within")
         out: list[set[str]] = [set() for _ in range(n)]
-        for p, g in zip(pi % n, gi):
+        for p, g in zip(pi % n, gi, strict=False):
             out[p].add(self.states[self.poly_state[g]])
         return out
 
@@ -350,15 +350,20 @@ def _prepare(codes: tuple[str, ...], tol_km: float) -> ObstacleSet:
     for poly, k in polys:
         for ring in [poly.exterior, *poly.interiors]:
             c = np.asarray(ring.coords)
-            ex0.append(c[:-1, 0]); ey0.append(c[:-1, 1]); ex1.append(c[1:, 0]); ey1.append(c[1:, 1])
+            ex0.append(c[:-1, 0])
+            ey0.append(c[:-1, 1])
+            ex1.append(c[1:, 0])
+            ey1.append(c[1:, 1])
             est.append(np.full(len(c) - 1, k))
     if ex0:
         ex0, ey0, ex1, ey1, est = (np.concatenate(v) for v in (ex0, ey0, ex1, ey1, est))
     else:
-        ex0 = ey0 = ex1 = ey1 = np.zeros(0); est = np.zeros(0, int)
+        ex0 = ey0 = ex1 = ey1 = np.zeros(0)
+        est = np.zeros(0, int)
     shifts = (-360.0, 0.0, 360.0)
-    ex0 = np.concatenate([ex0 + s for s in shifts]); ex1 = np.concatenate([ex1 + s for s in shifts])
-    ey0 = np.tile(ey0, 3); ey1 = np.tile(ey1, 3); est = np.tile(est, 3)
+    ex0 = np.concatenate([ex0 + s for s in shifts])
+    ex1 = np.concatenate([ex1 + s for s in shifts])
+    ey0, ey1, est = np.tile(ey0, 3), np.tile(ey1, 3), np.tile(est, 3)
     tree = EdgeHash(ex0, ey0, ex1, ey1)
     poly_tree, pstate = _poly_tree(polys)
     # nodes strictly inside some polygon (of any state, including other parts of their own)
@@ -416,7 +421,8 @@ def _build_static_graph(obs: ObstacleSet, chunk: int = 400) -> None:
         ok &= (X[rows] @ X.T) >= cos_max
         # never link nodes that could not both be valid for one subset: same position
         r, c = np.nonzero(ok)
-        gi.append(rows[r]); gj.append(c)
+        gi.append(rows[r])
+        gj.append(c)
     gi = np.concatenate(gi) if gi else np.zeros(0, int)
     gj = np.concatenate(gj) if gj else np.zeros(0, int)
     # a node inside the polygon of the other node's own state can never share a valid subset

@@ -57,7 +57,7 @@ class SummitInputs:
 
 def _iso2_to_iso3() -> dict[str, str]:
     df = load_table("states")
-    return dict(zip(df["iso2"], df["iso3"]))
+    return dict(zip(df["iso2"], df["iso3"], strict=False))
 
 
 def _airport_problem(file: str, loc: str, fld: str, code: str) -> Problem:
@@ -108,7 +108,7 @@ def load_inputs(scenario, date: dt.date, extra_assurances: list[str] = ()) -> Su
 
     ref = load_table("summit_venues").set_index("icao")
     assured: dict[str, str] = {}
-    for icao, r in ref.iterrows():
+    for _icao, r in ref.iterrows():
         if r["immunity_assurance_from"] and dt.date.fromisoformat(r["immunity_assurance_from"]) <= date:
             assured[r["state"]] = f"{r['assurance_note']}; source: {r['source']}"
     for s in extra_assurances:

@@ -31,7 +31,7 @@ def routes_map(result: Result, max_venues: int = 6) -> str:
     d = result.data
     fig, ax = map_axes(WORLD_BBOX, width_in=9.0, highlight=("UKR",), tolerance=0.3, labels=False)
     ax.set_rasterization_zorder(2)  # the basemap (zorder 1) as an embedded image: a small file
-    colours = {l["state"]: PALETTE[i % len(PALETTE)] for i, l in enumerate(d["leaders"])}
+    colours = {ld["state"]: PALETTE[i % len(PALETTE)] for i, ld in enumerate(d["leaders"])}
     shown = [v for v in d["venues"] if any(r is not None for r in v["routes"].values())][:max_venues]
     for v in shown:
         style = {"feasible": "-", "conditional": "--", "infeasible": ":"}[v["verdict"]]
@@ -58,7 +58,7 @@ def render(result: Result, scenario: Scenario) -> str:
     parts.append(
         "<p>"
         + f"Date {esc(d['date'])}; leaders: "
-        + ", ".join(f"{esc(l['name'])} ({esc(l['state'])}, from {esc(l['origin'])})" for l in d["leaders"])
+        + ", ".join(f"{esc(ld['name'])} ({esc(ld['state'])}, from {esc(ld['origin'])})" for ld in d["leaders"])
         + f". Derogations: {esc(', '.join(opts['allow_overflight']) or 'none')}; ICC airspace avoided: {'yes' if opts['avoid_icc_airspace'] else 'no'}.</p>"
     )
     frame = result.frames["venues"].copy()
