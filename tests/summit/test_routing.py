@@ -122,3 +122,22 @@ def test_overflown_reports_territorial_sea():
     over = overflown(p)
     assert over[0] == "TUR" and over[-1] == "UKR"
     assert TERRITORIAL_SEA_KM == pytest.approx(22.224)
+
+
+def test_route_across_the_antimeridian_avoids_the_aleutians(bundled):
+    import datetime as dt
+
+    from backstop.summit.airspace import closures
+
+    master = frozenset(closures("RUS", dt.date(2025, 8, 15), bundled.members)) | {"UKR"}
+    router = get_router(master)
+    # North Pacific -> Bering Sea across the Aleutian chain, avoiding US airspace: through a gap near 180 deg
+    o, d = (175.0, 48.0), (-175.0, 56.0)
+    direct = router.route(o, d, set())
+    assert "USA" in overflown(direct.path(5.0))
+    route = router.route(o, d, {"USA"})
+    assert route is not None and len(route.waypoints) > 2
+    path = route.path(5.0)
+    assert path[:, 0].max() > 180.0  # unwrapped across the antimeridian
+    assert "USA" not in overflown(path)
+    assert direct.distance_km < route.distance_km < 1.1 * direct.distance_km
