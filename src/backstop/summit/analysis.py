@@ -200,8 +200,9 @@ class SummitPlanner:
                                            + (f" It also avoids the airspace of Rome Statute parties: {_names(icc_avoided, n)}." if icc_avoided else "")))
         else:
             src = "; ".join(dict.fromkeys(cl[s].source for s in leg.derogations if s in cl))
-            out.append(Finding("conditional", f"No route avoids the airspace closed to {who.split(chr(39))[0]}'s aircraft: the flight needs overflight derogations from "
-                                              f"{_names(leg.derogations, n)} (closures: {src}); the shortest such route is {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."))
+            out.append(Finding("conditional", f"No route avoids the airspace closed to {who.split(chr(39))[0]}'s aircraft: the shortest route with derogations needs them from "
+                                              f"{_names(leg.derogations, n)} (closures: {src}); it is {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}. "
+                                              "Other sets of derogations may serve at the price of a detour (test them with --allow-overflight)."))
         return out
 
     def judge(self, leaders: list[LeaderInput], venue: VenueInput, vetoes) -> dict:
