@@ -47,6 +47,7 @@ class Step:
 
 STEPS: list[Step] = [
     Step("overview", "Scenario and coalition", "backstop.overview:run"),
+    Step("forcegen", "Force generation", "backstop.forcegen.analysis:run"),
 ]
 """The analyses of ``backstop assess``, in run order."""
 

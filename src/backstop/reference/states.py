@@ -87,7 +87,7 @@ def members(
     df = df[df["body"] == key]
     out = []
     for row in df.itertuples(index=False):
-        end = row.end if isinstance(row.end, date) else None
+        end = row.end if isinstance(row.end, date) and not pd.isna(row.end) else None
         if overrides and f"{key}:{row.iso3}" in overrides:
             end = overrides[f"{key}:{row.iso3}"]
         if row.start <= as_of and (end is None or as_of < end):
