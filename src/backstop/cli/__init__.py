@@ -17,6 +17,7 @@ from backstop.errors import InputError, MissingExtraError
 
 COMMAND_MODULES = [
     "backstop.cli.core",
+    "backstop.cli.forcegen",
 ]
 
 app = typer.Typer(
