@@ -78,6 +78,10 @@ class Instance:
     pair_buddy: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
     def __post_init__(self) -> None:
+        for name in ("req_qty", "req_start", "req_end", "pledge_qty", "pledge_nation", "pair_p", "pair_r", "pair_start", "pair_end", "pair_buddy"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=np.int64))
+        for name in ("req_weight", "pledge_cost", "fair_share"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=float))
         if len(self.pair_buddy) != len(self.pair_p):
             object.__setattr__(self, "pair_buddy", np.full(len(self.pair_p), -1, dtype=int))
 
