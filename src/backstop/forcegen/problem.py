@@ -300,6 +300,7 @@ def make_instance(
     share = np.array([prob.fair_share.get(n, 0.0) for n in nations], float)
     if share.sum() > 0:
         share = share / share.sum()
+    R = prob.rotation_months
     zone_ids = tax.zone_ids()
     zpos = {z: j for j, z in enumerate(zone_ids)}
     pair_p, pair_r, pair_a, pair_b, pair_buddy = [], [], [], [], []
@@ -319,8 +320,7 @@ def make_instance(
         buddy = next((rs.caveat.args[0] for rs in active if rs.caveat.name == "only_with"), None)
         for j in by_cap.get(p.capability, ()):
             r = prob.requirements[j]
-            a, b = max(r.start, p.start), min(r.end, p.end)
-            if a > b:
+            if max(r.start, p.start) > min(r.end, p.end):
                 continue
             keys = blockers[zpos[r.zone]]
             if keys:
@@ -329,13 +329,19 @@ def make_instance(
             if buddy is not None and buddy not in nidx:
                 excluded[(j, i)] = tuple(rs.key for rs in active if rs.caveat.name == "only_with")
                 continue
-            if months is not None:
-                b = min(b, a + months - 1)
-            pair_p.append(local)
-            pair_r.append(j)
-            pair_a.append(a)
-            pair_b.append(b)
-            pair_buddy.append(nidx[buddy] if buddy is not None else -1)
+            # one column per rotation block of the line: [s_r + bR, s_r + (b+1)R - 1], cut to the
+            # pledge's availability and to the first N months under max_months:N
+            for a0 in range(r.start, r.end + 1, R):
+                a, b = max(a0, p.start), min(a0 + R - 1, r.end, p.end)
+                if months is not None:
+                    b = min(b, a0 + months - 1)
+                if a > b:
+                    continue
+                pair_p.append(local)
+                pair_r.append(j)
+                pair_a.append(a)
+                pair_b.append(b)
+                pair_buddy.append(nidx[buddy] if buddy is not None else -1)
     P = [prob.pledges[i] for i in keep]
     R = prob.requirements
     inst = Instance(
