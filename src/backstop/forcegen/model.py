@@ -5,17 +5,19 @@ Notation (months ``t = 1..H``):
 * requirement lines ``r`` need ``D_r`` units of one capability in one zone over months
   ``[s_r, e_r]``, each unit-month worth priority ``w_r``;
 * pledges ``p`` of nation ``n(p)`` offer ``Q_p`` units at ``c_p`` USD per unit-month;
-* a *pair* ``k = (p, r)`` exists where the capability matches, every caveat and toggle allows
-  the zone, and the availability window overlaps the line; its service window ``[a_k, b_k]``
-  (``m_k = b_k - a_k + 1`` months, cut to ``N`` months by ``max_months:N``) is fixed.
+* a column ``k = (p, r, b)`` exists where the capability matches, every caveat and toggle
+  allows the zone, and rotation block ``b`` of the line (``[s_r + bR, s_r + (b+1)R - 1]``) meets
+  the pledge's availability; its window ``[a_k, b_k]`` (``m_k <= R`` months, cut to ``N`` months
+  by ``max_months:N``) is fixed (built in :func:`backstop.forcegen.problem.make_instance`).
 
-Decision ``y_k in Z+``: units of pledge ``p`` holding positions on line ``r`` throughout its
-window.  Sustaining one position for ``m_k`` months with rotations of ``R`` months consumes
-``u_k = ceil(m_k / R)`` unit-rotations (each pledged unit deploys once).  Aggregating over
-rotations this way keeps one integer per compatible (pledge, line) pair instead of one binary
-per unit and month, the standard aggregation of force-sourcing / manpower-planning models
-(e.g. Bartholomew, Forbes and McClean, *Statistical Techniques for Manpower Planning*, 1991;
-NATO Defence Planning Process, force-sourcing conferences).
+Decision ``y_k in Z+``: units of pledge ``p`` holding positions on line ``r`` during rotation
+``b``; each is one unit-rotation, so sustaining a position for ``T`` months consumes
+``ceil(T / R)`` unit-rotations (each pledged unit deploys once) and nations may hand over a line
+at each rotation.  The model also accepts longer windows (``u_k = ceil(m_k / R)`` unit-rotations
+per position).  Aggregating over rotations this way keeps one integer per (pledge, line,
+rotation) instead of one binary per unit and month, the usual aggregation of force-sourcing and
+manpower-planning models (Bartholomew, Forbes and McClean, *Statistical Techniques for Manpower
+Planning*, 1991; NATO Defence Planning Process, force-sourcing conferences).
 
 Objectives, lexicographic (Ehrgott, *Multicriteria Optimization*, 2005, ch. 5): (1) maximise
 priority-weighted fill ``sum_k w_r m_k y_k``; (2) subject to optimal fill, minimise

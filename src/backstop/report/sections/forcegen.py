@@ -28,8 +28,7 @@ def fill_heatmap(fzm: pd.DataFrame) -> str:
         pct = np.where(req > 0, got / req, np.nan)
     fig, ax = new_figure(7.5, 0.35 * len(zones) + 1.4)
     with plt.rc_context(STYLE):
-        cmap = plt.get_cmap("RdYlGn").copy()
-        cmap.set_bad("#eeeeee")
+        cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#eeeeee")
         im = ax.imshow(np.ma.masked_invalid(pct), aspect="auto", cmap=cmap, vmin=0, vmax=1)
         ax.set_yticks(range(len(zones)), zones)
         ax.set_xticks(range(len(months)), labels, rotation=45, ha="right")
