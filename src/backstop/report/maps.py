@@ -24,6 +24,20 @@ def _basemap(bbox: tuple[float, float, float, float], tolerance: float):
     return region_basemap(bbox, tolerance)
 
 
+def basemap_geoms(bbox=UKRAINE_BBOX, tolerance: float = 0.03) -> dict:
+    """ISO3 -> simplified polygon clipped to ``bbox`` (the geometry the basemap draws)."""
+    return _basemap(tuple(bbox), tolerance)
+
+
+def fill_states(ax, codes, *, bbox, tolerance: float = 0.03, facecolor: str = "#9dc3e6", edgecolor: str = "#5b7fa6", zorder: float = 1.5) -> None:
+    """Shade some states on a map drawn by :func:`map_axes` (same simplified geometry)."""
+    geoms = basemap_geoms(bbox, tolerance)
+    for code in codes:
+        for poly in _polys(geoms[code]) if code in geoms else []:
+            x, y = poly.exterior.xy
+            ax.fill(x, y, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.4, zorder=zorder)
+
+
 def _polys(geom):
     if geom.geom_type == "Polygon":
         return [geom]

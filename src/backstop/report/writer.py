@@ -37,6 +37,11 @@ def write_outputs(out_dir: str | Path, scenario: Scenario, results: list[Result]
             for key, df in r.frames.items():
                 df.to_csv(tmp / f"{r.name}_{key}.csv", index=False)
         if not out.exists():
+            import os
+
+            umask = os.umask(0)
+            os.umask(umask)
+            tmp.chmod(0o777 & ~umask)
             tmp.rename(out)
         else:
             for f in tmp.iterdir():

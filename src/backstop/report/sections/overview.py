@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from backstop.report.charts import to_svg
 from backstop.report.html import badge, bullets, esc, figure, table
-from backstop.report.maps import EUROPE_BBOX, map_axes
+from backstop.report.maps import EUROPE_BBOX, fill_states, map_axes
 from backstop.results import Result
 from backstop.scenario import Scenario
 
 
 def coalition_map(coalition) -> str:
     """Europe map: coalition members shaded, positions marked."""
-    from backstop.reference.geography import load_countries
-
-    fig, ax = map_axes(EUROPE_BBOX, width_in=7.5, highlight=("UKR",), tolerance=0.05, labels=False)
-    countries = load_countries()
+    fig, ax = map_axes(EUROPE_BBOX, width_in=6.5, highlight=("UKR",), tolerance=0.08, labels=False)
     members = set(coalition.loc[coalition["coalition"], "iso3"]) if len(coalition) else set()
-    for code in members:
-        geom = countries.get(code)
-        if geom is None:
-            continue
-        for poly in getattr(geom, "geoms", [geom]):
-            if poly.geom_type != "Polygon":
-                continue
-            x, y = poly.exterior.xy
-            ax.fill(x, y, facecolor="#9dc3e6", edgecolor="#5b7fa6", linewidth=0.4, zorder=1.5)
+    fill_states(ax, sorted(members), bbox=EUROPE_BBOX, tolerance=0.08)
     ax.set_title(f"Coalition members in Europe ({len(members)} states in all, incl. outside Europe); Ukraine in yellow", loc="left", fontsize=9)
     return to_svg(fig)
 

@@ -1,0 +1,1 @@
+"""Ceasefire and guarantee monitoring: ingest incident reports, find violations, fire commitments."""

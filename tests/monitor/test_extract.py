@@ -1,0 +1,114 @@
+"""The deterministic news extractor, on the seed article and on small sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from backstop.monitor.extract import (
+    article_date,
+    casualties,
+    extract,
+    sentence_date,
+    split_sentences,
+)
+from tests.conftest import run_cli
+
+SEED = Path(__file__).parent / "data" / "000_cf83dd09369ffb92.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_candidates():
+    return extract(SEED.read_text(encoding="utf-8"), dt.date(2025, 8, 20))
+
+
+def test_seed_yields_sumy_and_odesa_with_15_injured(seed_candidates):
+    located = [c for c in seed_candidates if c.geocoded]
+    assert sorted(c.location for c in located) == ["Odesa", "Sumy"]
+    for c in located:
+        assert c.injured == 15
+        assert c.fatalities == 0
+        assert c.children == 3
+        assert c.event_date == "2025-08-20"  # "overnight into Wednesday"; 20 Aug 2025 was a Wednesday
+        assert c.target_types == ["civilian"]
+        assert c.verified is False and c.status == "unverified"
+        assert "Sumy and Odesa" in c.evidence and "injured 15 people" in c.evidence
+        assert c.count_scope == "sentence" and c.places_in_sentence == 2
+        assert "Ukrainian authorities" in c.source
+    sumy = next(c for c in located if c.location == "Sumy")
+    assert sumy.latitude == pytest.approx(50.92, abs=0.05) and sumy.longitude == pytest.approx(34.80, abs=0.05)
+    odesa = next(c for c in located if c.location == "Odesa")
+    assert odesa.latitude == pytest.approx(46.48, abs=0.05) and odesa.longitude == pytest.approx(30.73, abs=0.05)
+
+
+def test_seed_ports_and_energy_sentence_is_an_unlocated_candidate(seed_candidates):
+    other = [c for c in seed_candidates if not c.geocoded]
+    assert len(other) == 1
+    assert other[0].target_types == ["port", "energy"]
+    assert other[0].actor1 == "Military Forces of Russia"
+    assert other[0].latitude is None
+
+
+def test_seed_precision_no_foreign_or_diplomatic_places(seed_candidates):
+    # Geneva, The Hague, Alaska, Moscow and Kyiv appear in non-attack sentences: no candidates
+    assert len(seed_candidates) == 3
+    assert all(c.location in ("Sumy", "Odesa", "") for c in seed_candidates)
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("A drone strike killed two civilians and injured seven others in Kharkiv.", (2, 7, 0)),
+        ("Three people were killed and 12 wounded after shelling of Kherson.", (3, 12, 0)),
+        ("At least 21 people were injured, including four children.", (0, 21, 4)),
+        ("Attacks injured 15 people, including a family with three small children.", (0, 15, 3)),
+        ("The missile hit a school; no casualties were reported.", (0, 0, 0)),
+    ],
+)
+def test_casualty_counts_in_digits_and_words(sentence, expected):
+    assert casualties(sentence) == expected
+
+
+def test_dates():
+    assert article_date("Published 20 August 2025 by AP") == dt.date(2025, 8, 20)
+    assert article_date("August 20, 2025 -") == dt.date(2025, 8, 20)
+    assert article_date("no date here") is None
+    assert sentence_date("strikes overnight into Monday", dt.date(2025, 8, 20)) == dt.date(2025, 8, 18)
+    assert sentence_date("strikes overnight", dt.date(2025, 8, 20)) == dt.date(2025, 8, 20)
+
+
+def test_sentence_split_keeps_quotes():
+    s = split_sentences("He said “stop.” Then strikes hit Odesa. And more!")
+    assert s == ["He said “stop.”", "Then strikes hit Odesa.", "And more!"]
+
+
+def test_english_spellings_and_no_attack_cue():
+    c = extract("Russian drones struck an apartment block in Odessa on Monday, killing one person.", dt.date(2025, 8, 20))
+    assert [x.location for x in c] == ["Odesa"] and c[0].fatalities == 1 and c[0].event_date == "2025-08-18"
+    assert c[0].sub_event_type == "Air/drone strike"
+    assert extract("Leaders met in Kyiv and Odesa to discuss the grain corridor.", dt.date(2025, 8, 20)) == []
+
+
+def test_cli_extract_json_and_import_round_trip(tmp_path):
+    code, out, err = run_cli("monitor", "extract", str(SEED), "--date", "2025-08-20", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["count"] == 3
+    cands = tmp_path / "cands.json"
+    cands.write_text(out, encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    code, out, err = run_cli("monitor", "import", str(cands), "--db", str(db), "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    assert res["rows_added"] == 2 and res["rows_bad"] == 1  # the unlocated candidate cannot land
+    assert {p["location"] for p in res["problems"]} == {"record 3"}
+
+
+def test_cli_extract_errors():
+    code, _, err = run_cli("monitor", "extract", "no-such-article.txt")
+    assert code == 2 and "no such file" in " ".join(err.split())
+    code, _, err = run_cli("monitor", "extract", str(SEED), "--date", "20/08/2025")
+    assert code == 2 and "not a date" in " ".join(err.split())

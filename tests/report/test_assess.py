@@ -1,0 +1,60 @@
+"""`backstop assess` end to end: outputs, atomic writes, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from backstop.pipeline import assess
+from backstop.report import render_report
+from tests.conftest import run_cli
+
+
+def test_assess_writes_report_json_and_csv(tmp_path, bundled):
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("assess", "--quick", "-o", str(out))
+    assert code == 0, err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "Assumptions and sources" in html
+    for banned in ("http://", "https://"):
+        # no external resources: scripts, styles, images or tiles
+        for tag in ("<script src=", "<link ", "<img src=\"" + banned, "url(" + banned):
+            assert tag not in html
+    data = json.loads((out / "results.json").read_text())
+    assert data["scenario"] == "ukraine-2025"
+    assert "overview" in data["results"]
+    assert (out / "overview_coalition.csv").is_file()
+
+
+def test_assess_bad_scenario_writes_nothing(tmp_path, scenario_dir):
+    (scenario_dir / "scenario.toml").write_text("[scenario]\nname='x'\n")  # as_of missing
+    out = tmp_path / "out"
+    code, _, err = run_cli("assess", str(scenario_dir), "-o", str(out))
+    assert code == 2 and "as_of" in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out-*"))
+
+
+def test_assess_unknown_step_exit_2(tmp_path):
+    code, _, err = run_cli("assess", "--only", "astrology", "-o", str(tmp_path / "o"))
+    assert code == 2 and "astrology" in err
+
+
+def test_report_lists_assumptions_and_summary(bundled):
+    results = assess(bundled, quick=True)
+    html = render_report(bundled, results)
+    assert "Summary" in html
+    assert html.count("<section class=\"card\"") == len(results) + 2
+
+
+def test_internal_error_exit_1_without_traceback(tmp_path, monkeypatch):
+    import backstop.overview
+
+    def boom(scenario, context=None):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(backstop.overview, "run", boom)
+    out = tmp_path / "out"
+    code, _, err = run_cli("assess", "-o", str(out))
+    assert code == 1
+    assert "internal error" in err and "simulated bug" in err and "Traceback" not in err
+    assert not out.exists()
