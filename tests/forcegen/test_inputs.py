@@ -106,7 +106,7 @@ def test_contradiction_excluding_every_zone(scenario_dir):
     [
         ("only_with:{self}", "own buddy"),
         ("only_with:KOR", "pledges nothing"),
-        ("domains:maritime", "which the caveat excludes"),
+        ("domains:sea", "which the caveat excludes"),
         ("air_isr_only", "not an air/ISR"),
         ("not_in:XYZ", "neither a zone id nor an ISO3 state"),
     ],

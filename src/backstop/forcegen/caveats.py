@@ -195,7 +195,7 @@ def check_caveats(
 POSITION_CAVEATS = {
     "no_troops_in_ukraine": "not_in:UKR",
     "from_neighbouring_territory": "not_in:UKR",
-    "maritime": "domains:maritime|air",
+    "maritime": "domains:sea|air",
 }
 """Published positions (``positions.csv``) read as caveats on every pledge of the nation.
 

@@ -14,23 +14,23 @@ import pandas as pd
 
 _FALLBACK_CAPABILITIES = [
     # id, domain, ground, combat, air_isr_intel
-    ("lr_ad_battery", "air_defence", True, True, False),
-    ("mr_ad_battery", "air_defence", True, True, False),
-    ("sr_ad_battery", "air_defence", True, True, False),
-    ("c_uas_team", "air_defence", True, True, False),
+    ("lr_ad_battery", "air", True, True, False),
+    ("mr_ad_battery", "air", True, True, False),
+    ("sr_ad_battery", "air", True, True, False),
+    ("c_uas_team", "air", True, True, False),
     ("fighter_squadron", "air", False, True, True),
     ("aew_orbit", "air", False, False, True),
     ("isr_drone_orbit", "air", False, False, True),
     ("tanker_orbit", "air", False, False, True),
-    ("mcm_vessel", "maritime", False, False, False),
-    ("escort_frigate", "maritime", False, True, False),
-    ("mpa_orbit", "air", False, False, True),
+    ("mcm_vessel", "sea", False, False, False),
+    ("escort_frigate", "sea", False, True, False),
+    ("mpa_orbit", "sea", False, False, True),
     ("mech_battalion", "land", True, True, False),
-    ("logistics_hub", "land", True, False, False),
+    ("logistics_hub", "support", True, False, False),
     ("training_team", "land", True, False, False),
-    ("field_hospital", "land", True, False, False),
-    ("hq_staff", "land", True, False, False),
-    ("intel_cell", "land", True, False, True),
+    ("field_hospital", "support", True, False, False),
+    ("hq_staff", "c2", True, False, False),
+    ("intel_cell", "c2", True, False, True),
 ]
 _FALLBACK_ZONES = [
     # id, in_ukraine, state
@@ -38,6 +38,7 @@ _FALLBACK_ZONES = [
     ("ukr_centre", True, "UKR"),
     ("ukr_kyiv", True, "UKR"),
     ("ukr_odesa", True, "UKR"),
+    ("ukr_east", True, "UKR"),
     ("pol", False, "POL"),
     ("rou", False, "ROU"),
     ("svk", False, "SVK"),

@@ -45,7 +45,7 @@ class Pledge(Row):
     cost_usd_per_month: float = field(0.0, "Cost of one deployed unit for one month.", unit="USD/month", ge=0)
     caveats: list[str] = Field(
         default_factory=list,
-        description="Caveats, `;`-separated, in the caveat language of docs/forcegen.md: `not_in:UKR|pol`, `zones:pol|rou`, `outside_ukraine`, `no_combat`, `max_months:6`, `only_with:FRA`, `domains:maritime|air`, `air_isr_only`; an unknown caveat is an error.",
+        description="Caveats, `;`-separated, in the caveat language of docs/forcegen.md: `not_in:UKR|pol`, `zones:pol|rou`, `outside_ukraine`, `no_combat`, `max_months:6`, `only_with:FRA`, `domains:sea|air`, `air_isr_only`; an unknown caveat is an error.",
     )
     assumption: bool = field(True, "True when the pledge is illustrative (national pledges are not public).")
     statement: str = field("", "The public statement the pledge is consistent with (who said what, when).")
