@@ -50,6 +50,7 @@ def plan(
     without: Sequence[str] = (),
     binding: bool = True,
     time_limit_s: float = 60.0,
+    later_gap: float = 1e-3,
     start: dt.date | None = None,
 ) -> Plan:
     """Solve force sourcing lexicographically and derive every output table.
@@ -68,7 +69,7 @@ def plan(
     """
     without = [w.upper() for w in without]
     inst, meta = make_instance(problem, without=without)
-    sol = solve_lexicographic(inst, time_limit_s=time_limit_s)
+    sol = solve_lexicographic(inst, time_limit_s=time_limit_s, later_gap=later_gap)
     y = sol.y if sol.y is not None else np.zeros(inst.n_pairs)
     fill = monthly_fill(inst, y)
     need = required_matrix(inst)
@@ -314,7 +315,8 @@ def assess(scenario, extra_requirements: Sequence = (), *, without: Sequence[str
 
         raise InputError([Problem("<cli>", "argument --without", "without", b, "this nation pledges nothing in the scenario", f"pledging nations: {', '.join(sorted(known))}") for b in bad])
     cfg = scenario.config.forcegen
-    p = plan(problem, without=without, binding=binding, time_limit_s=min(cfg.time_limit_s, 20.0) if quick else cfg.time_limit_s, start=scenario.start)
+    p = plan(problem, without=without, binding=binding, time_limit_s=min(cfg.time_limit_s, 20.0) if quick else cfg.time_limit_s,
+             later_gap=cfg.later_stage_gap, start=scenario.start)
     return to_result(p, scenario_name=scenario.name)
 
 

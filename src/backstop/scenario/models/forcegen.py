@@ -70,6 +70,9 @@ class ForcegenSection(Section):
     )
     fair_share: Literal["gdp", "weights"] = field("gdp", "Burden-sharing basis: GDP-proportional, or `fair_shares.csv` weights.")
     time_limit_s: float = field(60.0, "Solver time limit per solve.", unit="s", gt=0)
+    later_stage_gap: float = field(
+        1e-3, "Relative gap at which the fair-share and cost stages stop (the fill stage is always solved to proven optimality); for the fair-share stage it is a share of the force's unit-months.", ge=0, lt=1
+    )
 
 
 SECTION = ("forcegen", ForcegenSection)
