@@ -334,7 +334,7 @@ def make_instance(
             for a0 in range(r.start, r.end + 1, R):
                 a, b = max(a0, p.start), min(a0 + R - 1, r.end, p.end)
                 if months is not None:
-                    b = min(b, a0 + months - 1)
+                    b = min(b, a + months - 1)
                 if a > b:
                     continue
                 pair_p.append(local)
