@@ -50,8 +50,8 @@ def render(result) -> None:
     req = d["requirements"]
 
     def bar(pct: float) -> str:
-        n = int(round(pct / 10))
-        return "[green]" + "█" * n + "[/][red]" + "░" * (10 - n) + "[/]"
+        n = int(round(pct / 20))
+        return "[green]" + "█" * n + "[/][red]" + "░" * (5 - n) + "[/]"
 
     console.print(_table(
         "Requirement lines (unit-months)",
@@ -73,15 +73,19 @@ def render(result) -> None:
     ))
     bind = d["binding"]
     if len(bind):
-        rows = [b for b in bind.to_dict("records") if b["status"] == "binds"]
+        def off(b):
+            v = b.get("fill_lost_if_toggles_off")
+            return 0.0 if v is None or v != v else float(v)
+
+        rows = [b for b in bind.to_dict("records") if b["status"] == "binds" or off(b) > 0]
         console.print(_table(
             "What binds (fill lost because of each caveat or toggle; re-solved without it)",
-            [("restriction", "left"), ("kind", "left"), ("unit-months lost", "right"), ("weighted", "right")],
-            [(b["restriction"], b["kind"], f"{b['fill_lost_unit_months']:.0f}", f"{b['weighted_fill_lost']:.0f}") for b in rows] or [("(nothing binds)", "", "", "")],
+            [("restriction", "left"), ("kind", "left"), ("unit-months lost", "right"), ("weighted", "right"), ("lost if toggles off", "right")],
+            [(b["restriction"], b["kind"], f"{b['fill_lost_unit_months']:.0f}", f"{b['weighted_fill_lost']:.0f}", "" if b["kind"] == "toggle" else f"{off(b):.0f}") for b in rows] or [("(nothing binds)", "", "", "", "")],
         ))
         rest = len(bind) - len(rows)
         if rest:
-            console.print(f"  {rest} other caveats and toggles do not bind on their own (see --json).", highlight=False)
+            console.print(f"  {rest} other caveats and toggles cost nothing, with or without the toggles (see --json).", highlight=False)
     wd = d.get("withdrawal")
     if wd:
         console.print(f"[bold]Withdrawal of {', '.join(wd['nations'])}[/]: fill falls from {wd['fill_with_all_unit_months']:.0f} to {wd['fill_without_unit_months']:.0f} unit-months ({wd['fill_lost_unit_months']:.0f} lost).", highlight=False)

@@ -222,32 +222,49 @@ def _burden_frame(prob: ForceProblem, inst: Instance, meta: PairMeta, y: np.ndar
     return df.sort_values("unit_months", ascending=False).reset_index(drop=True) if len(df) else df
 
 
-_BIND_COLS = ["restriction", "kind", "nation", "caveat", "origin", "fill_lost_unit_months", "weighted_fill_lost", "pledges", "status"]
+_BIND_COLS = ["restriction", "kind", "nation", "caveat", "origin", "fill_lost_unit_months", "weighted_fill_lost", "pledges", "status", "fill_lost_if_toggles_off"]
+
+
+def _lift_gain(prob: ForceProblem, base_lifted: list[str], key: str, base_fill: float, base_um: float, without, time_limit_s: float) -> tuple[float, float, str]:
+    inst, _ = make_instance(prob, lifted=[*base_lifted, key], without=without)
+    s = solve_lexicographic(inst, stages=("fill",), time_limit_s=time_limit_s)
+    if s.y is None:
+        return 0.0, 0.0, s.status
+    um = monthly_fill(inst, s.y).sum()
+    return float(max(0.0, um - base_um)), float(max(0.0, s.fill - base_fill)), s.status
 
 
 def _binding(prob: ForceProblem, inst: Instance, sol: Solution, without: Sequence[str], time_limit_s: float) -> pd.DataFrame:
-    """Fill lost to each restriction: re-solve the fill stage without it (others kept), ranked."""
+    """Fill lost to each restriction: re-solve the fill stage without it (others kept), ranked.
+
+    Restrictions mask each other (with Russia's red line enforced, a NATO nation's own
+    ``not_in:UKR`` costs nothing on its own), so each caveat and position is also priced with the
+    political toggles lifted (``fill_lost_if_toggles_off``).
+    """
     base = solve_lexicographic(inst, stages=("fill",), time_limit_s=time_limit_s)
     base_um = monthly_fill(inst, base.y).sum() if base.y is not None else 0.0
     _, meta = make_instance(prob, without=without)
     excluding = {k for keys in meta.excluded.values() for k in keys}
+    toggles = [k for k, r in prob.restrictions.items() if r.kind == "toggle"]
+    t_inst, t_meta = make_instance(prob, lifted=toggles, without=without)
+    t_base = solve_lexicographic(t_inst, stages=("fill",), time_limit_s=time_limit_s) if toggles else base
+    t_um = monthly_fill(t_inst, t_base.y).sum() if t_base.y is not None else 0.0
+    t_excluding = {k for keys in t_meta.excluded.values() for k in keys}
     rows = []
     for key, rs in prob.restrictions.items():
         affected = [p.id for p in prob.pledges if p.nation not in without and any(x.key == key for x in p.restrictions)]
         if not affected:
             continue
         row = {"restriction": key, "kind": rs.kind, "nation": rs.nation, "caveat": rs.caveat.text, "origin": rs.caveat.origin,
-               "fill_lost_unit_months": 0.0, "weighted_fill_lost": 0.0, "pledges": len(affected), "status": "not binding"}
-        if key in excluding or rs.caveat.name in ("max_months", "only_with"):
-            lifted_inst, _ = make_instance(prob, lifted=[key], without=without)
-            s = solve_lexicographic(lifted_inst, stages=("fill",), time_limit_s=time_limit_s)
-            if s.y is not None:
-                um = monthly_fill(lifted_inst, s.y).sum()
-                row["fill_lost_unit_months"] = float(max(0.0, um - base_um))
-                row["weighted_fill_lost"] = float(max(0.0, s.fill - base.fill))
-                row["status"] = "binds" if s.fill - base.fill > 1e-6 * max(1.0, base.fill) else "not binding"
-            else:
-                row["status"] = s.status
+               "fill_lost_unit_months": 0.0, "weighted_fill_lost": 0.0, "pledges": len(affected), "status": "not binding",
+               "fill_lost_if_toggles_off": None}
+        dynamic = rs.caveat.name in ("max_months", "only_with")
+        if key in excluding or dynamic:
+            um, w, status = _lift_gain(prob, [], key, base.fill, base_um, without, time_limit_s)
+            row["fill_lost_unit_months"], row["weighted_fill_lost"] = um, w
+            row["status"] = ("binds" if w > 1e-6 * max(1.0, base.fill) else "not binding") if status in ("optimal", "time_limit") else status
+        if rs.kind != "toggle" and toggles:
+            row["fill_lost_if_toggles_off"] = _lift_gain(prob, toggles, key, t_base.fill, t_um, without, time_limit_s)[0] if (key in t_excluding or dynamic) else 0.0
         rows.append(row)
     df = pd.DataFrame(rows, columns=_BIND_COLS)
     return df.sort_values(["weighted_fill_lost", "restriction"], ascending=[False, True]).reset_index(drop=True) if len(df) else df

@@ -102,18 +102,25 @@ def render(result: Result, scenario: Scenario) -> str:
     else:
         parts.append("<p>No gaps: every line is filled in every month.</p>")
     parts.append("<h3>What binds</h3>")
-    binds = bind[bind["status"] == "binds"] if len(bind) else bind
-    if len(binds):
+    if len(bind):
+        off = pd.to_numeric(bind["fill_lost_if_toggles_off"], errors="coerce").fillna(0.0) if "fill_lost_if_toggles_off" in bind else 0.0
+        shown = bind[(bind["status"] == "binds") | (off > 0)].copy()
+    else:
+        shown = bind
+    if len(shown):
         parts.append(
             "<p>Each caveat, published position and political toggle was lifted in turn (all others kept) and the fill "
-            "re-optimised; the table ranks them by the fill they cost. Restrictions that overlap (for example a nation's "
-            "own caveat and the red line) mask each other: each shows only what lifting it alone would recover.</p>"
+            "re-optimised; the table ranks them by the fill they cost (unit-months). Restrictions that overlap mask each "
+            "other: with Russia's red line enforced, a NATO nation's own refusal to deploy into Ukraine costs nothing on "
+            "its own. The last column prices each caveat again with the political toggles lifted: what it would cost "
+            "if the red line and the US limits fell away.</p>"
         )
-        parts.append(table(binds, columns=["restriction", "kind", "nation", "fill_lost_unit_months", "weighted_fill_lost", "pledges"], max_rows=30))
+        shown = shown.rename(columns={"fill_lost_unit_months": "fill lost", "fill_lost_if_toggles_off": "lost if toggles off"})
+        parts.append(table(shown, columns=["restriction", "kind", "fill lost", "weighted_fill_lost", "lost if toggles off", "pledges"], max_rows=40))
     else:
         parts.append("<p>No single caveat or toggle costs fill on its own.</p>")
-    if len(bind) and len(bind) > len(binds):
-        parts.append(f"<p class='muted'>{len(bind) - len(binds)} other restrictions do not bind on their own.</p>")
+    if len(bind) > len(shown):
+        parts.append(f"<p class='muted'>{len(bind) - len(shown)} other restrictions cost nothing, with or without the toggles.</p>")
     parts.append("<h3>Burden against fair share</h3>")
     if len(bur):
         b = bur.sort_values("unit_months", ascending=False)
