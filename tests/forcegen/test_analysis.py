@@ -145,3 +145,11 @@ def test_month_labels():
     assert month_label(dt.date(2025, 9, 1), 1) == "2025-09"
     assert month_label(dt.date(2025, 9, 1), 5) == "2026-01"
     assert month_label(None, 3) == "M3"
+
+
+def test_masked_caveats_priced_with_toggles_off(result):
+    bind = result.data["binding"].set_index("restriction")
+    # Germany's position is masked by the red line, but costs fill once the toggles are lifted
+    assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_unit_months"] == 0
+    assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_if_toggles_off"] > 0
+    assert bind.loc["toggle russia_red_line", "fill_lost_if_toggles_off"] != bind.loc["toggle russia_red_line", "fill_lost_if_toggles_off"]  # NaN for toggles
