@@ -42,7 +42,8 @@ def fill_stage(inst) -> dict:
 
 
 def lp_relaxation(inst) -> dict:
-    from backstop.forcegen.model import build as build_model, fill_objective
+    from backstop.forcegen.model import build as build_model
+    from backstop.forcegen.model import fill_objective
     from backstop.forcegen.solver import MILP, solve
 
     m, lay = build_model(inst, fair=False)
@@ -66,7 +67,8 @@ def lexicographic(inst) -> dict:
 def cbc_fill(inst) -> dict:
     import pulp
 
-    from backstop.forcegen.model import build as build_model, fill_objective
+    from backstop.forcegen.model import build as build_model
+    from backstop.forcegen.model import fill_objective
 
     m, lay = build_model(inst, fair=False)
     c = fill_objective(inst, lay)
@@ -78,7 +80,7 @@ def cbc_fill(inst) -> dict:
         lo, hi = A.indptr[i], A.indptr[i + 1]
         if lo == hi:
             continue
-        expr = pulp.LpAffineExpression([(x[j], float(v)) for j, v in zip(A.indices[lo:hi], A.data[lo:hi])])
+        expr = pulp.LpAffineExpression([(x[j], float(v)) for j, v in zip(A.indices[lo:hi], A.data[lo:hi], strict=False)])
         if np.isfinite(m.row_hi[i]):
             prob += expr <= float(m.row_hi[i])
         if np.isfinite(m.row_lo[i]):

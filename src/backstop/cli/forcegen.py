@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from backstop.cli.common import console, load_scenario, print_json
 
-ScenarioArg = Annotated[Optional[str], typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
 
 
 def forcegen(
     path: ScenarioArg = None,
-    without: Annotated[Optional[list[str]], typer.Option("--without", help="Withdraw a nation's pledges (ISO3); repeat or comma-separate.")] = None,
+    without: Annotated[list[str] | None, typer.Option("--without", help="Withdraw a nation's pledges (ISO3); repeat or comma-separate.")] = None,
     no_binding: Annotated[bool, typer.Option("--no-binding", help="Skip 'what binds' (one re-solve per caveat and toggle).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from backstop.forcegen.model import Instance, Solution, burden, monthly_fill, required_matrix, solve_lexicographic
+from backstop.forcegen.model import (
+    Instance,
+    Solution,
+    burden,
+    monthly_fill,
+    required_matrix,
+    solve_lexicographic,
+)
 from backstop.forcegen.problem import ForceProblem, PairMeta, make_instance, prepare
 from backstop.results import Assumption, Result
 
@@ -314,7 +321,7 @@ def to_result(p: Plan, *, scenario_name: str = "") -> Result:
         Assumption("burden sharing", f"Fair shares are {p.problem.fair_share_basis}; burden is counted in unit-months of any capability (a battalion-month and an intelligence-cell-month weigh the same).", "gdp.csv" if "GDP" in p.problem.fair_share_basis else "fair_shares.csv", ""),
         Assumption("rotations", f"Each pledged unit deploys once; sustaining a position for T months takes ceil(T/{p.problem.rotation_months}) unit-rotations" + ("; at most one unit in three deployed at once (1-in-3 rule)." if p.problem.sustain else "."), "scenario.toml [forcegen]", ""),
     ]
-    for key, rs in p.problem.restrictions.items():
+    for _key, rs in p.problem.restrictions.items():
         if rs.kind == "position":
             assumptions.append(Assumption("implied caveat", f"{rs.nation}'s published position '{rs.caveat.origin.split(':', 1)[1]}' is read as the caveat {rs.caveat.text} on all its pledges.", "positions.csv", ""))
     meta = {"status": sol.status, "solver": "HiGHS via scipy.optimize.milp (lexicographic: fill, fair share, cost)", "solve_s": round(sol.runtime_s, 3), "scenario": scenario_name}

@@ -229,7 +229,7 @@ def define_buddy(inst: Instance, lay: Layout) -> Block:
     if lay.n_z == 0:
         return _block([], [], [], 0, lay.n, -INF, INF)
     ub = upper_bounds(inst)
-    index = {(int(r), int(m)): j for j, (r, m) in enumerate(zip(lay.buddy_r, lay.buddy_n))}
+    index = {(int(r), int(m)): j for j, (r, m) in enumerate(zip(lay.buddy_r, lay.buddy_n, strict=False))}
     rows, cols, vals = [], [], []
     need = np.flatnonzero(inst.pair_buddy >= 0)
     for i, kk in enumerate(need):
@@ -239,7 +239,7 @@ def define_buddy(inst: Instance, lay: Layout) -> Block:
         vals += [1.0, -ub[kk]]
     base = len(need)
     nation = inst.pledge_nation[inst.pair_p]
-    for j, (r, m) in enumerate(zip(lay.buddy_r, lay.buddy_n)):
+    for j, (r, m) in enumerate(zip(lay.buddy_r, lay.buddy_n, strict=False)):
         rows.append(base + j)
         cols.append(lay.z0 + j)
         vals.append(1.0)

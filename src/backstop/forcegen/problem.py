@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backstop.errors import InputError, Problem
-from backstop.forcegen.caveats import POSITION_CAVEATS, Caveat, check_caveats, parse_caveat, parse_caveats
+from backstop.forcegen.caveats import (
+    POSITION_CAVEATS,
+    Caveat,
+    check_caveats,
+    parse_caveat,
+    parse_caveats,
+)
 from backstop.forcegen.model import Instance
 from backstop.forcegen.taxonomy import Taxonomy, load_taxonomy
 from backstop.scenario.models.forcegen import Pledge, Requirement
@@ -240,7 +246,7 @@ def _positions() -> dict[str, list[str]]:
     except KeyError:  # pragma: no cover - table always bundled on main
         return {}
     out: dict[str, list[str]] = {}
-    for iso3, pos in zip(df["iso3"], df["position"]):
+    for iso3, pos in zip(df["iso3"], df["position"], strict=False):
         if pos in POSITION_CAVEATS and pos not in out.get(iso3, []):
             out.setdefault(iso3, []).append(pos)
     return out
@@ -260,7 +266,7 @@ def _fair_shares(scenario, nations: list[str], problems: list[Problem]) -> tuple
         from backstop.reference.states import load_gdp
 
         gdp = load_gdp().sort_values("year").groupby("iso3").tail(1)
-        w = dict(zip(gdp["iso3"], gdp["gdp_usd_bn"].astype(float)))
+        w = dict(zip(gdp["iso3"], gdp["gdp_usd_bn"].astype(float), strict=False))
         years = sorted(set(gdp["year"].astype(int)))
         basis = f"GDP-proportional (gdp.csv, {years[-1] if years else 'n/a'})"
     missing = [n for n in nations if n not in w]

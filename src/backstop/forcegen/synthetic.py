@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from backstop.forcegen.caveats import Caveat
-from backstop.forcegen.problem import ForceProblem, PledgeItem, Restriction, RequirementItem
+from backstop.forcegen.problem import ForceProblem, PledgeItem, RequirementItem, Restriction
 from backstop.forcegen.taxonomy import Taxonomy, load_taxonomy
 
 NATIONS = (
@@ -89,7 +89,7 @@ def synthetic_problem(
         pledges.append(PledgeItem(f"P{i}", nation, cap, int(rng.integers(1, 2 * max_qty + 1)), a, b,
                                   float(rng.integers(1, 50)) * 1e5, tuple(restr), f"synthetic P{i}"))
     w = rng.random(n_nations) + 0.1
-    share = {n: float(x / w.sum()) for n, x in zip(nations, w)}
+    share = {n: float(x / w.sum()) for n, x in zip(nations, w, strict=False)}
     return ForceProblem(tuple(reqs), tuple(pledges), tax, horizon, rotation_months, sustain, share, "synthetic weights")
 
 
