@@ -153,3 +153,15 @@ def test_masked_caveats_priced_with_toggles_off(result):
     assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_unit_months"] == 0
     assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_if_toggles_off"] > 0
     assert bind.loc["toggle russia_red_line", "fill_lost_if_toggles_off"] != bind.loc["toggle russia_red_line", "fill_lost_if_toggles_off"]  # NaN for toggles
+
+
+def test_no_pledges_no_requirements(scenario_dir):
+    from backstop.scenario import read_scenario
+
+    (scenario_dir / "pledges.csv").unlink()
+    r = assess(read_scenario(scenario_dir), binding=False)
+    assert r.data["status"] == "optimal" and r.data["totals"]["filled_unit_months"] == 0
+    assert set(r.data["gaps"]["reason"]) >= {"no pledge of hq_staff"}
+    (scenario_dir / "requirements.csv").unlink()
+    r = assess(read_scenario(scenario_dir), binding=False)
+    assert "nothing to source" in r.summary[0]

@@ -295,7 +295,9 @@ def to_result(p: Plan, *, scenario_name: str = "") -> Result:
     if p.withdrawal:
         summary.append(f"Withdrawal of {', '.join(p.withdrawal['nations'])} costs {p.withdrawal['fill_lost_unit_months']:,.0f} unit-months of fill.")
     over = p.burden.sort_values("deviation", ascending=False).head(1)
-    if len(over):
+    if not len(req):
+        summary = ["No requirement lines (requirements.csv absent and no analysis emitted any): nothing to source."]
+    elif len(over) and over.iloc[0].deviation > 0:
         o = over.iloc[0]
         summary.append(f"Burden: {o.nation} carries the most above its fair share ({o.share:.0%} of unit-months against a fair share of {o.fair_share:.0%}, {p.problem.fair_share_basis}).")
     stages = [{"stage": name, "status": r.status, "objective": r.objective, "mip_gap": r.mip_gap, "runtime_s": round(r.runtime_s, 4)} for name, r in sol.stages]
