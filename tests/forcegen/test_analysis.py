@@ -165,3 +165,19 @@ def test_no_pledges_no_requirements(scenario_dir):
     (scenario_dir / "requirements.csv").unlink()
     r = assess(read_scenario(scenario_dir), binding=False)
     assert "nothing to source" in r.summary[0]
+
+
+def test_one_in_three_and_weights(scenario_dir, result):
+    from backstop.scenario import read_scenario
+
+    toml = scenario_dir / "scenario.toml"
+    text = toml.read_text(encoding="utf-8").replace('sustainability_rule = "none"', 'sustainability_rule = "one_in_three"')
+    text = text.replace('fair_share = "gdp"', 'fair_share = "weights"')
+    toml.write_text(text, encoding="utf-8")
+    (scenario_dir / "fair_shares.csv").write_text("nation,weight\nGBR,1\nFRA,1\n", encoding="utf-8")
+    r = assess(read_scenario(scenario_dir), binding=False)
+    assert r.data["model"]["sustainability_rule"] == "one_in_three"
+    assert r.data["totals"]["filled_unit_months"] < result.data["totals"]["filled_unit_months"]
+    bur = r.data["burden"].set_index("nation")
+    assert bur.loc["GBR", "fair_share"] == pytest.approx(0.5) and bur.loc["USA", "fair_share"] == 0
+    assert "fair_shares.csv" in r.data["model"]["fair_share_basis"]
