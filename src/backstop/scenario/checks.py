@@ -19,8 +19,11 @@ from backstop.scenario.scenario import Scenario
 
 def _ref_values(kind: str) -> set[str] | None:
     """Valid values for a reference kind, from bundled data."""
-    from backstop.reference import load_table
+    from backstop.reference import load_table, table_names
 
+    table = {"capability": "capabilities", "zone": "zones", "system": "air_defence_systems", "threat": "threat_weapons"}.get(kind)
+    if table is not None and table not in table_names():
+        return None  # reference table not bundled (yet): nothing to check against
     if kind == "state":
         return set(load_table("states")["iso3"])
     if kind == "capability":

@@ -45,7 +45,7 @@ class Pledge(Row):
     cost_usd_per_month: float = field(0.0, "Cost of one deployed unit for one month.", unit="USD/month", ge=0)
     caveats: list[str] = Field(
         default_factory=list,
-        description="Caveats, `;`-separated, in the caveat language (`not_in:UKR`, `zones:pol|rou`, `no_combat`, `max_months:6`, `only_with:FRA`).",
+        description="Caveats, `;`-separated, in the caveat language of docs/forcegen.md: `not_in:UKR|pol`, `zones:pol|rou`, `outside_ukraine`, `no_combat`, `max_months:6`, `only_with:FRA`, `domains:sea|air`, `air_isr_only`; an unknown caveat is an error.",
     )
     assumption: bool = field(True, "True when the pledge is illustrative (national pledges are not public).")
     statement: str = field("", "The public statement the pledge is consistent with (who said what, when).")
@@ -70,6 +70,9 @@ class ForcegenSection(Section):
     )
     fair_share: Literal["gdp", "weights"] = field("gdp", "Burden-sharing basis: GDP-proportional, or `fair_shares.csv` weights.")
     time_limit_s: float = field(60.0, "Solver time limit per solve.", unit="s", gt=0)
+    later_stage_gap: float = field(
+        1e-3, "Relative gap at which the fair-share and cost stages stop (the fill stage is always solved to proven optimality); for the fair-share stage it is a share of the force's unit-months.", ge=0, lt=1
+    )
 
 
 SECTION = ("forcegen", ForcegenSection)

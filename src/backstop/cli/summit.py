@@ -1,0 +1,63 @@
+"""``backstop summit``: judge and rank candidate summit venues (law of arrest, flights, vetoes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from backstop.cli.common import console, load_scenario, parse_codes, parse_date, print_json
+
+ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+
+
+def summit(
+    path: ScenarioArg = None,
+    date: Annotated[str | None, typer.Option("--date", help="Summit date YYYY-MM-DD (default: [summit].date).")] = None,
+    leaders: Annotated[str | None, typer.Option("--leaders", help="Comma-separated ISO3 codes of the leaders to include.")] = None,
+    venues: Annotated[str | None, typer.Option("--venues", help="Comma-separated ICAO codes of the venues to judge (any airport).")] = None,
+    allow_overflight: Annotated[str | None, typer.Option("--allow-overflight", help="Comma-separated ISO3 codes of states granting overflight derogations.")] = None,
+    avoid_icc: Annotated[bool | None, typer.Option("--avoid-icc-airspace/--no-avoid-icc-airspace", help="Route warrant holders around Rome Statute parties.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Where can the leaders meet? Verdicts (feasible, conditional, infeasible) with reasons and routes."""
+    from backstop.reference.states import state_names
+    from backstop.summit.analysis import plan
+
+    scenario = load_scenario(path)
+    result = plan(
+        scenario,
+        date=parse_date(date, "--date"),
+        leaders=parse_codes(leaders, "--leaders") or None,
+        venues=parse_codes(venues, "--venues") or None,
+        allow_overflight=parse_codes(allow_overflight, "--allow-overflight", set(state_names()), "state code") or None,
+        avoid_icc=avoid_icc,
+    )
+    if as_json:
+        print_json(result.to_json())
+        return
+    d = result.data
+    console.print(f"[bold]{result.title}[/] on {d['date']}", highlight=False)
+    for s in result.summary:
+        console.print(s, highlight=False)
+    t = Table(title_justify="left")
+    for col in ("#", "venue", "city", "verdict", "flying h", "detour km", *[f"{ld['state']} route" for ld in d["leaders"]]):
+        t.add_column(col, overflow="fold")
+    colour = {"feasible": "green", "conditional": "yellow", "infeasible": "red"}
+    for v in d["venues"]:
+        legs = []
+        for ld in d["leaders"]:
+            r = v["routes"].get(ld["state"])
+            legs.append("no route" if r is None else f"{r['distance_km']:,.0f} km {r['status'].replace('_', ' ')}")
+        t.add_row(str(v["rank"]), v["venue"], v["city"], f"[{colour[v['verdict']]}]{v['verdict']}[/]",
+                  "-" if v["total_flight_h"] is None else f"{v['total_flight_h']:.1f}", f"{v['total_detour_km']:,.0f}", *legs)
+    console.print(t)
+    for v in d["venues"]:
+        console.print(f"[bold]{v['rank']}. {v['city']} ({v['venue']}): {v['verdict']}[/]", highlight=False)
+        for r in v["reasons"]:
+            console.print(f"  - {r}", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(summit)

@@ -1,0 +1,350 @@
+"""Summit planner: where can the leaders meet, legally and physically?
+
+For every candidate venue and every leader the planner judges (1) the law of arrest as of the
+summit date (:mod:`backstop.summit.law`), (2) the flight: the shortest WGS84 geodesic route from
+the leader's departure airport that avoids the airspace closed to the leader's aircraft, and
+optionally the airspace of Rome Statute parties (:mod:`backstop.summit.routing`), and (3) the
+parties' declared vetoes.  Each aspect is a :class:`~backstop.summit.law.Finding` (level and a
+sentence with sources); the venue's verdict is the worst level.  Venues are ranked by verdict
+(feasible, conditional, infeasible), then total flight time, then total detour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from backstop.errors import InputError, Problem
+from backstop.reference.states import state_names
+from backstop.results import Assumption, Result
+from backstop.summit.airspace import Closure, closures
+from backstop.summit.law import LEVELS, Finding, active_warrants, icc_findings
+from backstop.summit.routing import Route, get_router
+from backstop.summit.venues import LeaderInput, SummitInputs, VenueInput, adhoc_venue, load_inputs
+
+EARLIEST = dt.date(1945, 1, 1)
+OVERFLOWN_STEP_KM = 25.0
+"""Spacing [km] of the route points tested for the states overflown."""
+CRUISE_SOURCE = (
+    "assumption: block speed of a long-range government jet (Boeing 747-200B/VC-25A, Il-96-300PU cruise at about "
+    "Mach 0.84, 890-900 km/h) reduced for winds and routing"
+)
+
+
+@dataclass
+class LegResult:
+    """One leader's flight to one venue."""
+
+    status: str  # direct | detour | needs_derogation | no_route
+    route: Route | None
+    overflown: list[str]
+    derogations: list[str]
+    flight_h: float | None
+    direct_overflown: list[str] | None = None
+
+    def to_json(self) -> dict | None:
+        if self.route is None:
+            return None
+        r = self.route
+        return {
+            "status": self.status,
+            "distance_km": round(r.distance_km, 1),
+            "direct_km": round(r.direct_km, 1),
+            "detour_km": round(r.detour_km, 1),
+            "flight_time_h": None if self.flight_h is None else round(self.flight_h, 2),
+            "overflown": self.overflown,
+            "derogations_needed": self.derogations,
+            "waypoints": [[round(x, 4), round(y, 4)] for x, y in r.waypoints],
+        }
+
+
+def _check_date(date: dt.date) -> None:
+    if date < EARLIEST:
+        raise InputError([Problem("<cli>", "argument --date", "date", date.isoformat(), "date before 1945 (before the UN Charter and any of the data)", "use a date from 2015 on, e.g. 2025-10-20")])
+
+
+def _names(codes, names) -> str:
+    items = [names.get(c, c) for c in codes]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class SummitPlanner:
+    """Routes and verdicts for one scenario, date and set of toggles (routers cached per leader)."""
+
+    def __init__(self, scenario, date: dt.date, allow_overflight=(), avoid_icc: bool = False, cruise_kmh: float = 850.0, ground_h: float = 0.5):
+        _check_date(date)
+        self.scenario = scenario
+        self.date = date
+        self.allow = set(allow_overflight)
+        self.avoid_icc = avoid_icc
+        self.cruise_kmh = cruise_kmh
+        self.ground_h = ground_h
+        self.names = state_names()
+        try:
+            self.icc = set(scenario.members("icc", date))
+        except InputError as exc:
+            raise InputError([Problem("<cli>", "argument --date", "date", date.isoformat(), p.message, p.hint) for p in exc.problems]) from None
+        self._legs: dict = {}
+        self._closures: dict = {}
+
+    def leader_closures(self, leader: LeaderInput) -> dict[str, Closure]:
+        if leader.state not in self._closures:
+            self._closures[leader.state] = closures(leader.state, self.date, self.scenario.members)
+        return self._closures[leader.state]
+
+    def _master(self, leader: LeaderInput) -> tuple[frozenset, dict[str, Closure], set[str]]:
+        from backstop.reference.geography import load_countries
+
+        cl = self.leader_closures(leader)
+        icc = self.icc if (self.avoid_icc and active_warrants(list(leader.warrants), self.date)) else set()
+        known = set(load_countries())
+        master = frozenset((set(cl) | icc) & known)
+        return master, cl, icc
+
+    def leg(self, leader: LeaderInput, venue: VenueInput) -> LegResult:
+        """One leader's flight to one venue (computed in a batch with :meth:`prefetch`)."""
+        if (leader, venue) not in self._legs:
+            self.prefetch([leader], [venue])
+        return self._legs[(leader, venue)]
+
+    def prefetch(self, leaders: list[LeaderInput], venues: list[VenueInput]) -> None:
+        """Route every leader to every venue, batching venues that share a forbidden set."""
+        from backstop.summit.airspace import overflown_many
+        from backstop.summit.routing import geodesic_km
+
+        for leader in leaders:
+            todo = [v for v in venues if (leader, v) not in self._legs]
+            if not todo:
+                continue
+            master, cl, icc = self._master(leader)
+            o = (leader.lon, leader.lat)
+            hard_all = {s for s in master if (s in cl and not cl[s].waivable_by_host) or s in icc}
+            groups: dict[frozenset, list[VenueInput]] = {}
+            for v in todo:
+                exempt = ({v.state} if v.state in cl and cl[v.state].waivable_by_host else set()) | ({v.state, v.airport_state} & icc)
+                groups.setdefault(frozenset(set(master) - self.allow - exempt), []).append(v)
+            router = get_router(master) if master else None
+            results: list[tuple[VenueInput, str, Route | None, list[str]]] = []
+            for forbidden, vs in groups.items():
+                dests = [(v.lon, v.lat) for v in vs]
+                if router is None:
+                    d = np.asarray(dests)
+                    dist = geodesic_km(o[0], o[1], d[:, 0], d[:, 1])
+                    routes = [Route((o, t), float(x), float(x)) for t, x in zip(dests, dist, strict=False)]
+                else:
+                    routes = router.routes(o, dests, forbidden)
+                for v, route in zip(vs, routes, strict=False):
+                    if route is not None:
+                        results.append((v, "direct" if route.detour_km < 1.0 else "detour", route, []))
+                        continue
+                    hard = set(forbidden) & hard_all
+                    route = router.route(o, (v.lon, v.lat), hard)
+                    if route is None:
+                        results.append((v, "no_route", None, []))
+                        continue
+                    soft = set(forbidden) - hard
+                    inside = (router.obs.containing(*o) | router.obs.containing(v.lon, v.lat)) & soft
+                    results.append((v, "needs_derogation", route, sorted(inside)))
+            routed = [r for r in results if r[2] is not None]
+            from backstop.summit.routing import paths_of
+
+            paths = paths_of([r[2] for r in routed], OVERFLOWN_STEP_KM)
+            overs = overflown_many(paths)
+            over_of = {id(r): overs[i] for i, r in enumerate(routed)}
+            direct_of = {id(r): list(r[2].direct_blocked_by) for r in routed if r[1] == "detour"}
+            for r in results:
+                v, status, route, inside = r
+                if route is None:
+                    self._legs[(leader, v)] = LegResult("no_route", None, [], [], None)
+                    continue
+                over = over_of[id(r)]
+                derog: list[str] = []
+                if status == "needs_derogation":
+                    soft = set(master) - self.allow - hard_all - ({v.state} if v.state in cl and cl[v.state].waivable_by_host else set())
+                    derog = sorted((set(over) & soft) | set(inside), key=lambda s: (over.index(s) if s in over else 99, s))
+                flight_h = route.distance_km / self.cruise_kmh + self.ground_h if route.distance_km > 0 else 0.0
+                self._legs[(leader, v)] = LegResult(status, route, over, derog, flight_h, direct_of.get(id(r), over))
+
+    def leg_findings(self, leader: LeaderInput, venue: VenueInput, leg: LegResult) -> list[Finding]:
+        n = self.names
+        cl = self.leader_closures(leader)
+        who = f"{leader.name}'s flight from {leader.origin} to {venue.icao}"
+        out: list[Finding] = []
+        hosts = [s for s in [venue.state] if s in cl and cl[s].waivable_by_host and s not in self.allow]
+        if hosts and leg.status != "no_route":
+            out.append(Finding("feasible", f"{_names(hosts, n)} closes its airspace to {n.get(leader.state, leader.state)}'s aircraft ({cl[hosts[0]].source}); as host it is assumed to admit the invited leader."))
+        if leg.status == "no_route":
+            hard = [s for s, c in cl.items() if not c.waivable_by_host]
+            why = "; ".join(f"{n.get(s, s)}: {cl[s].note} ({cl[s].source})" for s in hard) or "the closed airspace encloses the origin or the venue"
+            out.append(Finding("infeasible", f"No air route exists for {who}, even with overflight derogations: {why}."))
+            return out
+        r = leg.route
+        over = _names(leg.overflown, n) or "international airspace only"
+        if r.distance_km == 0.0:
+            out.append(Finding("feasible", f"{leader.name} departs from the venue's own airport ({venue.icao}): no flight is needed."))
+        elif leg.status == "direct":
+            out.append(Finding("feasible", f"{who} can fly the direct geodesic, {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."))
+        elif leg.status == "detour":
+            direct_over = leg.direct_overflown or []
+            avoided = [s for s in direct_over if s in cl and s not in self.allow and s != venue.state]
+            icc_avoided = [s for s in direct_over if s not in cl]
+            pct = 100.0 * r.detour_km / r.direct_km if r.direct_km else 0.0
+            out.append(Finding("feasible", f"{who} must avoid airspace closed to it; the shortest permitted route is {r.distance_km:,.0f} km, "
+                                           f"{r.detour_km:,.0f} km ({pct:.0f} %) longer than the direct {r.direct_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."
+                                           + (f" The direct route would cross {_names(avoided, n)}, closed to it ({'; '.join(dict.fromkeys(cl[s].source for s in avoided))})." if avoided else "")
+                                           + (f" It also avoids the airspace of Rome Statute parties: {_names(icc_avoided, n)}." if icc_avoided else "")))
+        else:
+            src = "; ".join(dict.fromkeys(cl[s].source for s in leg.derogations if s in cl))
+            out.append(Finding("conditional", f"No route avoids the airspace closed to {who.split(chr(39))[0]}'s aircraft: the shortest route with derogations needs them from "
+                                              f"{_names(leg.derogations, n)} (closures: {src}); it is {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}. "
+                                              "Other sets of derogations may serve at the price of a detour (test them with --allow-overflight)."))
+        return out
+
+    def judge(self, leaders: list[LeaderInput], venue: VenueInput, vetoes) -> dict:
+        n = self.names
+        findings: list[Finding] = []
+        routes: dict[str, dict | None] = {}
+        total_h, total_detour = 0.0, 0.0
+        for leader in leaders:
+            findings += icc_findings(
+                leader.name, list(leader.warrants), [venue.state, venue.airport_state], self.date, self.icc,
+                {venue.state: venue.assurance} if venue.assurance else {}, self.scenario.config.toggles.membership_overrides, n,
+            )
+            leg = self.leg(leader, venue)
+            findings += self.leg_findings(leader, venue, leg)
+            routes[leader.state] = leg.to_json()
+            if leg.route is None:
+                total_h = float("inf")
+            else:
+                total_h += leg.flight_h or 0.0
+                total_detour += leg.route.detour_km
+        for v in vetoes:
+            if v.venue == venue.icao:
+                findings.append(Finding("infeasible", f"{n.get(v.party, v.party)} vetoes {venue.city}: {v.reason or 'declared veto'}."))
+        level = max((LEVELS[f.level] for f in findings), default=0)
+        verdict = [k for k, v in LEVELS.items() if v == level][0]
+        findings.sort(key=lambda f: -LEVELS[f.level])
+        return {
+            "venue": venue.icao,
+            "city": venue.city,
+            "state": venue.state,
+            "airport_state": venue.airport_state,
+            "verdict": verdict,
+            "reasons": [f.sentence for f in findings],
+            "routes": routes,
+            "total_flight_h": None if total_h == float("inf") else round(total_h, 2),
+            "total_detour_km": round(total_detour, 1),
+        }
+
+
+def plan(
+    scenario,
+    *,
+    date: dt.date | None = None,
+    leaders: list[str] | None = None,
+    venues: list[str] | None = None,
+    allow_overflight: list[str] | None = None,
+    avoid_icc: bool | None = None,
+) -> Result:
+    """Judge and rank the candidate venues of a scenario (the ``backstop summit`` command).
+
+    Parameters
+    ----------
+    date : date, optional
+        Summit date (default ``[summit].date``, else the scenario's as-of date).
+    leaders : list of str, optional
+        ISO3 codes of the leaders to include (default all).
+    venues : list of str, optional
+        ICAO codes; a code not in the venue table becomes an ad-hoc venue hosted by the airport's state.
+    allow_overflight : list of str, optional
+        States granting overflight derogations (added to ``[summit].allow_overflight``).
+    avoid_icc : bool, optional
+        Route warrant holders around Rome Statute parties (default ``[summit].avoid_icc_airspace``).
+    """
+    cfg = scenario.config.summit
+    date = date or cfg.date or scenario.as_of
+    _check_date(date)
+    names = state_names()
+    problems = [Problem("<cli>", "argument --allow-overflight", "allow_overflight", s, "unknown state code", "use ISO3 codes such as BGR,POL")
+                for s in (allow_overflight or []) if s not in names]
+    problems += [Problem("scenario.toml", "key summit.allow_overflight", "allow_overflight", s, "unknown state code", "use ISO3 codes")
+                 for s in cfg.allow_overflight if s not in names]
+    if problems:
+        raise InputError(problems)
+    inputs: SummitInputs = load_inputs(scenario, date, cfg.immunity_assurances)
+    lds = inputs.leaders
+    if leaders:
+        known = {ld.state for ld in lds}
+        bad = [c for c in leaders if c not in known]
+        if bad:
+            raise InputError([Problem("<cli>", "argument --leaders", "leaders", c, "no leader of that state in the scenario", f"use some of: {', '.join(sorted(known))}") for c in bad])
+        lds = [ld for ld in lds if ld.state in leaders]
+    vns = inputs.venues
+    if venues:
+        by = {v.icao: v for v in vns}
+        vns = [by[c] if c in by else adhoc_venue(c) for c in venues]
+    planner = SummitPlanner(scenario, date, set(cfg.allow_overflight) | set(allow_overflight or []),
+                            cfg.avoid_icc_airspace if avoid_icc is None else avoid_icc, cfg.cruise_kmh, cfg.ground_h)
+    planner.prefetch(lds, vns)
+    rows = [planner.judge(lds, v, inputs.vetoes) for v in vns]
+    rows.sort(key=lambda r: (LEVELS[r["verdict"]], r["total_flight_h"] if r["total_flight_h"] is not None else float("inf"), r["total_detour_km"]))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    frame = pd.DataFrame(
+        [
+            {
+                "rank": r["rank"], "venue": r["venue"], "city": r["city"], "state": r["state"], "verdict": r["verdict"],
+                "total_flight_h": r["total_flight_h"], "total_detour_km": r["total_detour_km"],
+                **{f"{k}_km": (None if v is None else v["distance_km"]) for k, v in r["routes"].items()},
+                **{f"{k}_route": ("none" if v is None else v["status"]) for k, v in r["routes"].items()},
+                "reason": r["reasons"][0] if r["reasons"] else "",
+            }
+            for r in rows
+        ]
+    )
+    counts = {k: sum(r["verdict"] == k for r in rows) for k in LEVELS}
+    best = [r for r in rows if r["verdict"] != "infeasible"][:3]
+    summary = [
+        f"Of {len(rows)} candidate venues for {', '.join(ld.name for ld in lds)} on {date:%d %B %Y}: "
+        f"{counts['feasible']} feasible, {counts['conditional']} conditional, {counts['infeasible']} infeasible.",
+    ]
+    if best:
+        summary.append("Best ranked: " + "; ".join(f"{r['city']} ({r['verdict']}, {r['total_flight_h']:.1f} h of flying in all)" for r in best if r["total_flight_h"] is not None) + ".")
+    data = {
+        "date": date,
+        "leaders": [{"state": ld.state, "name": ld.name, "origin": ld.origin, "warrants": list(ld.warrants)} for ld in lds],
+        "options": {
+            "allow_overflight": sorted(planner.allow),
+            "avoid_icc_airspace": planner.avoid_icc,
+            "cruise_kmh": planner.cruise_kmh,
+            "ground_h": planner.ground_h,
+            "membership_overrides": {k: (None if v is None else v.isoformat()) for k, v in scenario.config.toggles.membership_overrides.items()},
+        },
+        "venues": rows,
+    }
+    assumptions = [
+        Assumption("flight time", f"Flight time = distance / {planner.cruise_kmh:g} km/h + {planner.ground_h:g} h per flight.", CRUISE_SOURCE, "2025-08-20"),
+        Assumption("host airspace", "A host state that closes its airspace to a leader's aircraft is assumed to admit the leader it invites.",
+                   "practice: Bulgaria's one-off overflight for Lavrov (Nov 2023); the Commission's statement that derogations are national (Oct 2025)", "2025-10-21"),
+        Assumption("airspace extent", "Airspace = Natural Earth 1:10m land + 12 nm territorial sea, grown by the simplification tolerance (conservative); median lines are not drawn.",
+                   "Chicago Convention Arts. 1-2; UNCLOS Art. 3; Natural Earth", "2023-01-01"),
+    ]
+    return Result(
+        name="summit",
+        title="Summit planner: where the leaders can meet",
+        summary=summary,
+        data=data,
+        frames={"venues": frame},
+        assumptions=assumptions,
+        metadata={"status": "ok", "date": date.isoformat()},
+    )
+
+
+def run(scenario, context=None) -> Result:
+    """Pipeline step: plan the summit with the scenario's ``[summit]`` settings."""
+    return plan(scenario)

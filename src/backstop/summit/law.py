@@ -1,0 +1,175 @@
+"""The law of arrest, as of a date: Rome Statute obligations of a venue's states towards a warrant holder.
+
+Rules applied (each reason cites its source from the bundled reference tables):
+
+* A Rome Statute party must arrest and surrender a person sought by the Court who is on its
+  territory (Rome Statute Arts. 86, 89(1), 59(1)).  A leader under an ICC warrant meeting in a
+  party (the host state or the state of the arrival airport) is therefore **infeasible**.
+* A host's immunity assurance makes the venue **conditional**: the Court has held that personal
+  immunity, including a Head of State's, is not opposable before it, and found Mongolia (24 Oct
+  2024) and Hungary (24 Jul 2025) in non-compliance after visits of warrant holders.
+  Art. 98(1) (immunities of third states) and Art. 97 (consultations) are recorded as the
+  arguments a host would invoke.
+* Membership uses the dated ``icc`` intervals of ``memberships.csv`` with the scenario's
+  overrides (e.g. ``icc:HUN``); an interval marked unconfirmed (Hungary's withdrawal) is reported
+  with its uncertainty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from backstop.reference import load_table
+
+LEVELS = {"feasible": 0, "conditional": 1, "infeasible": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One judged aspect of a venue: a verdict level and a sentence a diplomat can check."""
+
+    level: str
+    sentence: str
+
+
+@lru_cache(maxsize=1)
+def load_warrants() -> pd.DataFrame:
+    """ICC arrest warrants (bundled ``icc_warrants.csv``)."""
+    return load_table("icc_warrants").set_index("id", drop=False)
+
+
+@lru_cache(maxsize=1)
+def load_findings() -> pd.DataFrame:
+    """ICC non-compliance findings (bundled ``icc_findings.csv``)."""
+    return load_table("icc_findings")
+
+
+def _d(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def describe_warrant(warrant: str) -> str:
+    """A warrant id or ``ICC:YYYY-MM-DD`` as a sentence fragment with its source."""
+    w = load_warrants()
+    if warrant in w.index:
+        r = w.loc[warrant]
+        return f"an ICC arrest warrant issued by {r['chamber']} on {_d(dt.date.fromisoformat(r['issued']))} ({r['situation']}; source: {r['source']})"
+    if warrant.upper().startswith("ICC:"):
+        return f"an ICC arrest warrant of {warrant[4:]} (given in the scenario)"
+    return f"the warrant '{warrant}'"
+
+
+def active_warrants(warrants: list[str], date: dt.date) -> list[str]:
+    """Warrants issued on or before ``date``."""
+    w = load_warrants()
+    out = []
+    for x in warrants:
+        if x in w.index:
+            issued = dt.date.fromisoformat(w.loc[x, "issued"])
+        elif x.upper().startswith("ICC:"):
+            issued = dt.date.fromisoformat(x[4:])
+        else:
+            continue
+        if issued <= date:
+            out.append(x)
+    return out
+
+
+@lru_cache(maxsize=1)
+def caveat() -> str:
+    """The non-compliance precedents, as one sentence with sources."""
+    f = load_findings()
+    parts = [
+        f"{r['state']} on {_d(dt.date.fromisoformat(r['decided']))} after the visit of {r['person']} ({r['visit']}; {r['source']})"
+        for _, r in f.sort_values("decided").iterrows()
+    ]
+    return (
+        "The Court has found such assurances no defence: it held that personal immunity, including that of Heads of State, "
+        "is not opposable before it, and found non-compliance by " + " and by ".join(parts) + "."
+    )
+
+
+@lru_cache(maxsize=1)
+def _icc_rows() -> pd.DataFrame:
+    from backstop.reference.states import membership_rows
+
+    return membership_rows("icc")
+
+
+def membership_note(iso3: str, date: dt.date, overrides: dict | None, names: dict[str, str]) -> str | None:
+    """A sentence on an unconfirmed or overridden ICC membership interval of ``iso3``, if any."""
+    key = f"icc:{iso3}"
+    return _membership_note(iso3, key in (overrides or {}), (overrides or {}).get(key), names.get(iso3, iso3))
+
+
+@lru_cache(maxsize=512)
+def _membership_note(iso3: str, overridden: bool, end, name: str) -> str | None:
+    rows = _icc_rows()
+    rows = rows[rows["iso3"] == iso3]
+    key = f"icc:{iso3}"
+    if overridden:
+        return (
+            f"The scenario overrides {name}'s Rome Statute membership ({key}): "
+            + ("it is treated as still a party." if end is None else f"it is treated as ending on {_d(end)}.")
+        )
+    for _, r in rows.iterrows():
+        if not r["confirmed"]:
+            return (
+                f"{name}'s status is uncertain: {r['note']} (source: {r['source']}); "
+                f"set the override {key} to test the other reading."
+            )
+    return None
+
+
+def icc_findings(
+    leader_name: str,
+    warrants: list[str],
+    venue_states: list[str],
+    date: dt.date,
+    icc_parties: set[str],
+    assurance_states: dict[str, str],
+    overrides: dict | None,
+    names: dict[str, str],
+) -> list[Finding]:
+    """Judge a venue for one leader under the law of arrest.
+
+    Parameters
+    ----------
+    venue_states : list of str
+        Host state first, then the arrival airport's state if different.
+    assurance_states : dict
+        ISO3 -> text of the immunity assurance (with its source) offered by that state.
+    """
+    active = active_warrants(warrants, date)
+    if not active:
+        return []
+    out: list[Finding] = []
+    what = describe_warrant(active[0])
+    for i, state in enumerate(dict.fromkeys(venue_states)):
+        name = names.get(state, state)
+        role = "the host state" if i == 0 else "the state of the arrival airport"
+        note = membership_note(state, date, overrides, names)
+        if state not in icc_parties:
+            s = f"{name}, {role}, is not a party to the Rome Statute on {_d(date)}, so it has no obligation to arrest {leader_name}, who is subject to {what}."
+            out.append(Finding("feasible", s + (f" {note}" if note else "")))
+            continue
+        base = (
+            f"{name}, {role}, is a party to the Rome Statute on {_d(date)} and must arrest and surrender {leader_name}, "
+            f"who is subject to {what} (Rome Statute Arts. 59(1), 86 and 89(1))."
+        )
+        if note:
+            base += f" {note}"
+        if state in assurance_states:
+            out.append(
+                Finding(
+                    "conditional",
+                    base + f" {name} offers an immunity assurance ({assurance_states[state]}), invoking Arts. 97-98(1). " + caveat(),
+                )
+            )
+        else:
+            out.append(Finding("infeasible", base + f" {name} has offered no immunity assurance."))
+    return out

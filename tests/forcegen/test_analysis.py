@@ -1,0 +1,183 @@
+"""The bundled case end to end: JSON shape, gaps with reasons, what binds, withdrawal, report, pipeline."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backstop.forcegen.analysis import assess, month_label
+from backstop.forcegen.problem import prepare
+from backstop.pipeline import RunContext
+from backstop.results import Result
+from backstop.scenario.models.forcegen import Requirement
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def result(bundled) -> Result:
+    return assess(bundled)
+
+
+def test_bundled_pledges_are_flagged_assumptions(bundled):
+    rows = bundled.rows("pledges")
+    assert 60 <= len(rows) and len({r.nation for r in rows}) >= 26
+    assert all(r.assumption and r.statement for r in rows)
+    assert {r.nation for r in rows if r.nation == "USA"}
+    reqs = bundled.rows("requirements")
+    assert all(r.note for r in reqs)
+
+
+def test_bundled_result(result):
+    d = result.data
+    assert d["status"] == "optimal"
+    req = d["requirements"]
+    assert (req["filled"] <= req["required"] + 1e-9).all()
+    assert (req["gap"] >= -1e-9).all()
+    assert 0 < d["totals"]["fill_pct"] < 100  # interesting: some gaps, some fill
+    gaps = d["gaps"]
+    assert len(gaps) and gaps["reason"].str.len().gt(0).all()
+    reasons = " ".join(gaps["reason"])
+    assert "no pledge of sr_ad_battery" in reasons
+    assert "excluded by" in reasons and "toggle russia_red_line" in reasons
+
+
+def test_red_line_binds_and_ranks_first(result):
+    bind = result.data["binding"]
+    binds = bind[bind["status"] == "binds"]
+    assert binds.iloc[0]["restriction"] == "toggle russia_red_line"
+    assert (binds["fill_lost_unit_months"] > 0).all()
+    assert len(binds) >= 2  # at least one caveat binds besides the toggle
+    assert (bind["weighted_fill_lost"].diff().dropna() <= 1e-9).all()  # ranked
+
+
+def test_us_only_air_isr_assigned(result):
+    a = result.data["assignments"]
+    us = a[a["nation"] == "USA"]
+    assert len(us) and set(us["capability"]) <= {"aew_orbit", "isr_drone_orbit", "tanker_orbit", "intel_cell", "fighter_squadron", "mpa_orbit"}
+
+
+def test_red_line_respected(result, bundled):
+    a = result.data["assignments"]
+    nato = set(bundled.members("nato"))
+    ground = {"mech_battalion", "logistics_hub", "training_team", "field_hospital", "hq_staff", "intel_cell", "lr_ad_battery", "mr_ad_battery", "sr_ad_battery", "c_uas_team"}
+    bad = a[a["nation"].isin(nato) & a["capability"].isin(ground) & a["zone"].str.startswith("ukr_")]
+    assert bad.empty
+
+
+def test_positions_become_implied_caveats(bundled):
+    prob = prepare(bundled)
+    keys = set(prob.restrictions)
+    assert {"position ITA no_troops_in_ukraine", "position POL no_troops_in_ukraine", "position DEU from_neighbouring_territory", "position TUR maritime"} <= keys
+
+
+def test_toggles_off_fill_more(bundled):
+    cfg = bundled.config.model_copy(update={"toggles": bundled.config.toggles.model_copy(update={"russia_red_line": False})})
+    from backstop.scenario import Scenario
+
+    off = Scenario(cfg, bundled.tables, bundled.path)
+    r_on = assess(bundled, binding=False)
+    r_off = assess(off, binding=False)
+    assert r_off.data["totals"]["filled_unit_months"] > r_on.data["totals"]["filled_unit_months"]
+
+
+def test_withdrawal_cost(bundled, result):
+    r = assess(bundled, without=["GBR"], binding=False)
+    wd = r.data["withdrawal"]
+    assert wd["nations"] == ["GBR"]
+    assert wd["fill_lost_unit_months"] >= 0
+    assert wd["fill_with_all_unit_months"] == pytest.approx(result.data["totals"]["filled_unit_months"])
+    assert "GBR" not in set(r.data["assignments"]["nation"])
+
+
+def test_cli_json_shape():
+    code, out, err = run_cli("forcegen", "--json", "--without", "FRA")
+    assert code == 0, err
+    d = json.loads(out)
+    for key in ("status", "requirements", "assignments", "burden", "binding", "gaps", "withdrawal", "fill_by_zone_month", "model"):
+        assert key in d
+    r0 = d["requirements"][0]
+    assert {"id", "capability", "zone", "required", "filled", "gap"} <= set(r0)
+    assert {"nation", "unit_months", "fair_share"} <= set(d["burden"][0])
+    assert {"restriction", "fill_lost_unit_months"} <= set(d["binding"][0])
+
+
+def test_cli_terminal_rendering():
+    code, out, err = run_cli("forcegen", "--no-binding")
+    assert code == 0, err
+    assert "Gaps" in out and "Burden against fair share" in out
+
+
+def test_pipeline_reads_context_requirements(bundled):
+    from backstop.forcegen.analysis import run
+
+    extra = Result("skies", "skies", requirements=[Requirement(id="SKY-AD-ODESA", capability="mr_ad_battery", quantity=1, zone="ukr_odesa", origin="skies", note="test")])
+    r = run(bundled, RunContext(results={"skies": extra}, quick=True))
+    ids = set(r.data["requirements"]["id"])
+    assert "SKY-AD-ODESA" in ids and "REQ-HQ-KYIV" in ids
+    row = r.data["requirements"].set_index("id").loc["SKY-AD-ODESA"]
+    assert row["origin"] == "skies"
+
+
+def test_duplicate_context_requirement_is_an_error(bundled):
+    from backstop.errors import InputError
+
+    dup = Requirement(id="REQ-HQ-KYIV", capability="hq_staff", quantity=1, zone="ukr_kyiv", origin="seas")
+    with pytest.raises(InputError) as exc:
+        prepare(bundled, [dup])
+    assert "duplicate requirement id" in exc.value.problems[0].message
+
+
+def test_report_section_renders(result, bundled):
+    from backstop.report.sections.forcegen import render
+
+    html = render(result, bundled)
+    assert html.count("<svg") >= 3
+    assert "Gaps: what, where, when, and why" in html and "What binds" in html
+    # also from the JSON round trip (results.json)
+    r2 = Result(result.name, result.title, result.summary, json.loads(json.dumps(result.to_json())), {}, [], {})
+    assert render(r2, bundled).count("<svg") >= 3
+
+
+def test_month_labels():
+    import datetime as dt
+
+    assert month_label(dt.date(2025, 9, 1), 1) == "2025-09"
+    assert month_label(dt.date(2025, 9, 1), 5) == "2026-01"
+    assert month_label(None, 3) == "M3"
+
+
+def test_masked_caveats_priced_with_toggles_off(result):
+    bind = result.data["binding"].set_index("restriction")
+    # Germany's position is masked by the red line, but costs fill once the toggles are lifted
+    assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_unit_months"] == 0
+    assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_if_toggles_off"] > 0
+    assert bind.loc["toggle russia_red_line", "fill_lost_if_toggles_off"] != bind.loc["toggle russia_red_line", "fill_lost_if_toggles_off"]  # NaN for toggles
+
+
+def test_no_pledges_no_requirements(scenario_dir):
+    from backstop.scenario import read_scenario
+
+    (scenario_dir / "pledges.csv").unlink()
+    r = assess(read_scenario(scenario_dir), binding=False)
+    assert r.data["status"] == "optimal" and r.data["totals"]["filled_unit_months"] == 0
+    assert set(r.data["gaps"]["reason"]) >= {"no pledge of hq_staff"}
+    (scenario_dir / "requirements.csv").unlink()
+    r = assess(read_scenario(scenario_dir), binding=False)
+    assert "nothing to source" in r.summary[0]
+
+
+def test_one_in_three_and_weights(scenario_dir, result):
+    from backstop.scenario import read_scenario
+
+    toml = scenario_dir / "scenario.toml"
+    text = toml.read_text(encoding="utf-8").replace('sustainability_rule = "none"', 'sustainability_rule = "one_in_three"')
+    text = text.replace('fair_share = "gdp"', 'fair_share = "weights"')
+    toml.write_text(text, encoding="utf-8")
+    (scenario_dir / "fair_shares.csv").write_text("nation,weight\nGBR,1\nFRA,1\n", encoding="utf-8")
+    r = assess(read_scenario(scenario_dir), binding=False)
+    assert r.data["model"]["sustainability_rule"] == "one_in_three"
+    assert r.data["totals"]["filled_unit_months"] < result.data["totals"]["filled_unit_months"]
+    bur = r.data["burden"].set_index("nation")
+    assert bur.loc["GBR", "fair_share"] == pytest.approx(0.5) and bur.loc["USA", "fair_share"] == 0
+    assert "fair_shares.csv" in r.data["model"]["fair_share_basis"]
