@@ -91,7 +91,7 @@ def _mclp_run(inst):
 
 
 CASES = [
-    Case("mc 10000 trials x 800 threats x 40 batteries", _mc_build, _mc_run, goal_s=2.0, reference=_mc_ref, reference_name="numpy draws (same count)", warmup=True),
+    Case("mc 10000 trials x 800 threats x 40 batteries", _mc_build, _mc_run, goal_s=2.0, reference=_mc_ref, reference_name="numpy draws (same count)", warmup=True, repeat=5),
 ]
 if ANCHORS.is_dir():
     CASES += [_wta_case(f"wta_200x400x{u}") for u in (1, 2, 3)]

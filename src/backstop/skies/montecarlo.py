@@ -144,18 +144,28 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
                 continue
             a = alive[cols]
             u = rng.random((k, n), dtype=np.float32)
-            kill = u < eng.pk2[b][:, None]
-            if bat.look[b]:
-                shots = a.view(np.int8) + (a & (u >= eng.pk1[b][:, None])).view(np.int8)
-            else:
-                shots = a.view(np.int8) * np.int8(2)
+            surv = u >= eng.pk2[b][:, None]  # survives both shots
             mag = int(bat.magazine[b])
             if 0 <= mag < 2 * k:
+                if bat.look[b]:
+                    shots = a.view(np.int8) + (a & (u >= eng.pk1[b][:, None])).view(np.int8)
+                else:
+                    shots = a.view(np.int8) * np.int8(2)
                 ok = np.cumsum(shots, axis=0, dtype=np.int32) <= mag
-                kill &= ok
-                shots = shots * ok
-            alive[cols] = a & ~kill
-            out_used[lo:hi, b] = shots.sum(axis=0, dtype=np.int32)
+                shots *= ok
+                surv |= ~ok
+                alive[cols] = a & surv
+                out_used[lo:hi, b] = shots.sum(axis=0, dtype=np.int32)
+            else:
+                alive[cols] = a & surv
+                fired = a.view(np.int8).sum(axis=0, dtype=np.int32)
+                if bat.look[b]:
+                    np.greater_equal(u, eng.pk1[b][:, None], out=surv)
+                    surv &= a
+                    fired += surv.view(np.int8).sum(axis=0, dtype=np.int32)
+                else:
+                    fired *= 2
+                out_used[lo:hi, b] = fired
         if len(idx):
             gs = np.add.reduceat(alive.view(np.int8), starts, axis=0, dtype=np.int16)  # (G, n)
             for c in range(C):
