@@ -74,24 +74,35 @@ def covered_demand(a: sp.csr_matrix, w: np.ndarray, sites) -> float:
     return float(w[c > 0].sum())
 
 
+def define_cover(a: sp.csr_matrix):
+    """``y_i - sum_j a_ij x_j <= 0``: a demand point counts only if an open site covers it."""
+    from scipy.optimize import LinearConstraint
+
+    m = a.shape[0]
+    return LinearConstraint(sp.hstack([-a, sp.identity(m, format="csr")], format="csr"), -np.inf, 0.0)
+
+
+def define_budget(n_sites: int, n_demand: int, p: int):
+    """``sum_j x_j = p``: exactly ``p`` sites open."""
+    from scipy.optimize import LinearConstraint
+
+    return LinearConstraint(sp.csr_matrix(np.concatenate([np.ones(n_sites), np.zeros(n_demand)])[None, :]), p, p)
+
+
 def solve_exact(a: sp.csr_matrix, w: np.ndarray, p: int, *, time_limit: float = 600.0, lp: bool = False):
     """Exact MCLP on HiGHS (``scipy.optimize.milp``); ``lp=True`` solves the LP relaxation (a bound).
 
     Demand points with zero weight or no covering site are dropped (their ``y_i`` is free at 0).
     Returns ``(sites, objective, bound, status)``.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.optimize import Bounds, milp
 
     n_d, n_s = a.shape
     keep = (w > 0) & (np.asarray(a.sum(axis=1)).ravel() > 0)
     ak, wk = a[keep], w[keep]
     m = ak.shape[0]
     c = np.concatenate([np.zeros(n_s), -wk])
-    # define_cover: y_i - sum_j a_ij x_j <= 0
-    cover = sp.hstack([-ak, sp.identity(m, format="csr")], format="csr")
-    # define_budget: sum_j x_j = p
-    budget = sp.csr_matrix(np.concatenate([np.ones(n_s), np.zeros(m)])[None, :])
-    cons = [LinearConstraint(cover, -np.inf, 0.0), LinearConstraint(budget, p, p)]
+    cons = [define_cover(ak), define_budget(n_s, m, p)]
     integrality = np.concatenate([np.ones(n_s), np.zeros(m)]) * (0 if lp else 1)
     res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(0, 1), options={"time_limit": time_limit, "mip_rel_gap": 0.0, "disp": False})
     if res.x is None:

@@ -9,7 +9,7 @@ so the concave objective is linearised exactly by binary layer variables ``y_ik`
     maximise   sum_i sum_{k=1..K} v_i P (1-P)^(e_i+k-1) y_ik
     subject to sum_k y_ik <= sum_{j in N_i} x_j          (define_layers)
                y_ik <= y_i(k-1)                            (implied by the decreasing weights)
-               sum_j x_j = n                              (define_budget)
+               sum_j x_j <= n                             (define_budget)
                x_j in {0, 1},  0 <= y_ik <= 1
 
 Solved exactly on HiGHS (``scipy.optimize.milp``); a greedy + interchange heuristic gives a
@@ -57,9 +57,25 @@ def protected_value(a: sp.csr_matrix, value: np.ndarray, chosen, pk: float, exis
     return float(np.sum(value * (q**e - q ** (e + k))))
 
 
+def define_layers(a: sp.csr_matrix, K: int):
+    """``sum_k y_ik - sum_j a_ij x_j <= 0``: no more layers at a site than batteries covering it."""
+    from scipy.optimize import LinearConstraint
+
+    m = a.shape[0]
+    ysum = sp.hstack([sp.identity(m, format="csr")] * K, format="csr")
+    return LinearConstraint(sp.hstack([-a, ysum], format="csr"), -np.inf, 0.0)
+
+
+def define_budget(n_cand: int, n_layer_vars: int, n: int):
+    """``sum_j x_j <= n``: at most ``n`` batteries placed."""
+    from scipy.optimize import LinearConstraint
+
+    return LinearConstraint(sp.csr_matrix(np.concatenate([np.ones(n_cand), np.zeros(n_layer_vars)])[None, :]), 0, n)
+
+
 def solve_exact(a: sp.csr_matrix, value: np.ndarray, n: int, pk: float, *, existing=None, max_layers: int = 3, time_limit: float = 60.0, lp: bool = False) -> SitingResult:
     """Exact layered siting on HiGHS (see the module docstring for the model)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.optimize import Bounds, milp
 
     t0 = time.perf_counter()
     m, c = a.shape
@@ -68,11 +84,7 @@ def solve_exact(a: sp.csr_matrix, value: np.ndarray, n: int, pk: float, *, exist
     K = max(1, min(max_layers, n))
     w = np.concatenate([value * pk * q ** (e + k) for k in range(K)])  # (K*m,), layer-major
     cost = np.concatenate([np.zeros(c), -w])
-    # define_layers: sum_k y_ik - sum_j a_ij x_j <= 0
-    ysum = sp.hstack([sp.identity(m, format="csr")] * K, format="csr")
-    layers = sp.hstack([-a, ysum], format="csr")
-    budget = sp.csr_matrix(np.concatenate([np.ones(c), np.zeros(K * m)])[None, :])
-    cons = [LinearConstraint(layers, -np.inf, 0.0), LinearConstraint(budget, 0, n)]
+    cons = [define_layers(a, K), define_budget(c, K * m, n)]
     integ = np.concatenate([np.ones(c), np.zeros(K * m)]) * (0 if lp else 1)
     res = milp(cost, constraints=cons, integrality=integ, bounds=Bounds(0, 1), options={"time_limit": time_limit, "mip_rel_gap": 1e-9, "disp": False})
     if res.x is None:
