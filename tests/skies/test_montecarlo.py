@@ -110,3 +110,15 @@ def test_summary_fields():
     assert s["leakers_total"]["mean"] == pytest.approx(out.leakers_by_class[:, [0, 2, 3]].sum(axis=1).mean())
     assert s["cost_exchange_ratio"] == pytest.approx(s["interceptor_cost_usd"]["mean"] / 1e6)
     assert s["people_struck"]["mean"] <= 1e6 and s["value_destroyed"]["mean"] > 0
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), trials=st.integers(1, 120), mag=st.integers(-1, 50))
+def test_same_seed_same_result_property(seed, trials, mag):
+    cls = np.array([0, 1, 2, 3, 0, 0, 1, 2] * 6)
+    site = np.arange(len(cls)) % 2
+    args = (cls, site, np.where(cls == 1, 0.0, 90.0), one_site(2), layers(0.4, 2, magazine=mag), trials)
+    a = simulate(*args, np.random.default_rng(seed), chunk=37)
+    b = simulate(*args, np.random.default_rng(seed), chunk=37)
+    assert np.array_equal(a.leakers_by_class, b.leakers_by_class) and np.array_equal(a.used, b.used)
+    assert np.allclose(a.value_destroyed, b.value_destroyed)

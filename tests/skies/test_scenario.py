@@ -165,3 +165,34 @@ def test_cli_skies_json():
     assert code == 0
     d = json.loads(out)
     assert d["wave"] == "seed_night_2025_08_19" and d["trials"] == 40 and d["name"] == "skies"
+
+
+def test_cli_bad_defences_exit_2(scenario_dir):
+    (scenario_dir / "defences.csv").write_text(
+        "id,system,lat,lon,count,magazine,doctrine,nation,note\n"
+        "a,patriot_pac3_mse,50.45,30.52,1,0,shoot-look-shoot,UKR,\n"
+    )
+    code, out, err = run_cli("skies", str(scenario_dir), "--trials", "10", "--quick")
+    assert code == 2
+    assert "defences.csv" in err and "line 2" in err and "empty magazine" in err
+    assert "Traceback" not in err + out
+
+
+def test_custom_sites_and_value_allocation(scenario_dir):
+    (scenario_dir / "sites.csv").write_text(
+        "id,name,kind,lat,lon,value,population,region,source\n"
+        "kyiv,Kyiv,city,50.45,30.52,,2900000,Kyiv,test\n"
+        "odesa_port,Odesa port,port,46.50,30.76,600000,0,Odesa,test\n"
+    )
+    (scenario_dir / "waves.csv").write_text(
+        "wave,weapon,count,launch_area,arrival_start_h,arrival_end_h,allocation,source\n"
+        "w,shahed_136,100,,0,6,value,test\n"
+        "w,iskander_m,2,,5,6,regions:Odesa=1,test\n"
+    )
+    sc = read_scenario(scenario_dir)
+    assets = scenario_assets(sc)
+    assert list(assets.value) == [2900000.0, 600000.0]
+    w = build_wave(sc.rows("waves"), "w", assets)
+    n = np.bincount(w.site[w.cls == 0], minlength=2)
+    assert n.tolist() == [83, 17]
+    assert set(w.site[w.cls == 3].tolist()) == {1}
