@@ -124,7 +124,7 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
     cols_c = [pos[c] for c in eng.cols]  # kept in arrival order (magazine cumsum)
     starts = np.searchsorted(inv[order], np.arange(len(keys)))
     g_site, g_cls, g_logd = keys[:, 0].astype(np.int64), keys[:, 1].astype(np.int64), keys[:, 2]
-    g_real = (g_cls != CLASSES.index("decoy")).astype(np.int16)
+    g_real = (g_cls != CLASSES.index("decoy")).astype(np.float32)
     site_list, site_starts = np.unique(g_site, return_index=True)
     cls_masks = [np.nonzero(g_cls == c)[0] for c in range(C)]
     out_cls = np.empty((trials, C))
@@ -167,7 +167,7 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
                     fired *= 2
                 out_used[lo:hi, b] = fired
         if len(idx):
-            gs = np.add.reduceat(alive.view(np.int8), starts, axis=0, dtype=np.int16)  # (G, n)
+            gs = np.add.reduceat(alive.view(np.int8).astype(np.float32), starts, axis=0)  # (G, n)
             for c in range(C):
                 out_cls[lo:hi, c] = gs[cls_masks[c]].sum(axis=0) + const_cls[c]
             per_site = np.tile(const_site, (n, 1))
