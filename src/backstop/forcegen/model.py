@@ -363,6 +363,17 @@ def define_fair_share_hull(inst: Instance, lay: Layout, total: float) -> Block:
     return _block(rows, cols, vals, N, lay.n, phi - (1.0 - 2.0 * phi) * ell, INF)
 
 
+def define_total(inst: Instance, lay: Layout, total: float) -> Block:
+    r"""The total unit-months as a row, when it is the same on every fill-optimal plan.
+
+    .. math:: \sum_k m_k y_k = S^*
+
+    Redundant on the fill-optimal face, but measured to help HiGHS's primal heuristics find
+    balanced plans sooner (the only dense row left in the later stages).
+    """
+    return _block(np.zeros(inst.n_pairs, int), np.arange(inst.n_pairs), inst.pair_months, 1, lay.n, total, total)
+
+
 def define_burden_window(inst: Instance, lay: Layout, total: float, deviation: float) -> Block:
     r"""Burden windows implied by a deviation budget (stage 3, total :math:`S` constant).
 
@@ -479,6 +490,7 @@ def solve_lexicographic(
     time_limit_s: float = 60.0,
     later_gap: float = 1e-3,
     later_time_s: float | None = None,
+    later_options: dict | None = None,
 ) -> Solution:
     r"""Solve the lexicographic objectives in ``stages`` order (``fill`` first); true lexicographic order.
 
@@ -544,7 +556,7 @@ def solve_lexicographic(
                 total_fixed = True
                 lb, ub = face.lb.copy(), face.ub.copy()
                 lb[lay.s] = ub[lay.s] = total
-                face = _extend(face, [define_fair_share(inst, lay, total), define_fair_share_hull(inst, lay, total)], lb, ub)
+                face = _extend(face, [define_fair_share(inst, lay, total), define_fair_share_hull(inst, lay, total), define_total(inst, lay, total)], lb, ub)
                 notes.append(f"fair-share stage: total S = {total:g} unit-months on every fill-optimal plan, targets constant, convex-hull rows added")
             else:
                 face = _extend(face, [define_fair_share(inst, lay, None)])
@@ -554,10 +566,10 @@ def solve_lexicographic(
             if name == "fair":
                 c = fair_objective(inst, lay)
                 abs_gap = later_gap * max(1.0, float(x[lay.s]))
-                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=1e-9, mip_abs_gap=abs_gap, start=x)
+                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=1e-9, mip_abs_gap=abs_gap, start=x, options=later_options)
             else:
                 c = cost_objective(inst, lay)
-                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=later_gap, start=x)
+                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=later_gap, start=x, options=later_options)
             if prep:
                 from dataclasses import replace
 

@@ -110,6 +110,7 @@ def solve(
     mip_abs_gap: float = 1e-9,
     start: np.ndarray | None = None,
     relax: bool = False,
+    options: dict | None = None,
 ) -> SolveResult:
     """Solve ``model`` with HiGHS (``highspy``) to proven optimality, the gap tolerance or the time limit.
 
@@ -122,6 +123,8 @@ def solve(
         Solve the LP relaxation (integrality dropped) and return its row and column duals.
     mip_rel_gap, mip_abs_gap : float
         HiGHS stops when either the relative or the absolute primal-dual gap is within these.
+    options : dict, optional
+        Further HiGHS options (e.g. ``{"mip_heuristic_effort": 0.3}``).
     """
     import highspy
 
@@ -132,6 +135,8 @@ def solve(
         h.setOptionValue("time_limit", float(time_limit_s))
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
         h.setOptionValue("mip_abs_gap", float(mip_abs_gap))
+        for key, value in (options or {}).items():
+            h.setOptionValue(key, value)
         A = sp.csc_array(model.A)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
