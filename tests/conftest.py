@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ANCHORS = ROOT.parent / "shared" / "anchors"
+# ../shared/anchors from the project root; from a worktree (/work/wt/<cap>) it is two levels up;
+# BACKSTOP_ANCHORS overrides.
+ANCHORS = next(
+    (p for p in (Path(os.environ["BACKSTOP_ANCHORS"]) if os.environ.get("BACKSTOP_ANCHORS") else None, ROOT.parent / "shared" / "anchors", ROOT.parents[1] / "shared" / "anchors") if p is not None and p.is_dir()),
+    ROOT.parent / "shared" / "anchors",
+)
 
 
 @pytest.fixture(scope="session")

@@ -21,10 +21,15 @@ def coalition_table(scenario: Scenario) -> pd.DataFrame:
     eu = set(scenario.members("eu"))
     rows = membership_rows("coalition").set_index("iso3")
     pos = load_positions()
-    pos = pos[pos["as_of"] <= scenario.as_of.isoformat()]
-    positions = pos.groupby("iso3")["position"].apply(lambda s: ", ".join(sorted(set(s)))).to_dict()
+    known = pos["as_of"] <= scenario.as_of.isoformat()
+
+    def _join(frame):
+        return frame.groupby("iso3")["position"].apply(lambda s: ", ".join(sorted(set(s)))).to_dict()
+
+    positions = _join(pos[known])
+    later = _join(pos[~known])
     out = []
-    for iso3 in sorted(set(members) | set(positions), key=lambda c: names.get(c, c)):
+    for iso3 in sorted(set(members) | set(positions) | set(later), key=lambda c: names.get(c, c)):
         row = rows.loc[iso3] if iso3 in rows.index else None
         if isinstance(row, pd.DataFrame):
             row = row.iloc[0]
@@ -36,6 +41,7 @@ def coalition_table(scenario: Scenario) -> pd.DataFrame:
                 "nato": iso3 in nato,
                 "eu": iso3 in eu,
                 "positions": positions.get(iso3, ""),
+                "positions_stated_later": later.get(iso3, ""),
                 "membership_assumption": bool(row["assumption"]) if row is not None else False,
                 "source": row["source"] if row is not None else "",
             }

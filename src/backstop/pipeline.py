@@ -47,6 +47,7 @@ class Step:
 
 STEPS: list[Step] = [
     Step("overview", "Scenario and coalition", "backstop.overview:run"),
+    Step("skies", "Safe skies", "backstop.skies.analysis:run"),
     Step("seas", "Safe seas", "backstop.seas.analysis:run"),
     Step("forcegen", "Force generation", "backstop.forcegen.analysis:run"),
     Step("monitor", "Ceasefire and guarantee monitoring", "backstop.monitor.analysis:run"),

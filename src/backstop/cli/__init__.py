@@ -17,6 +17,7 @@ from backstop.errors import InputError, MissingExtraError
 
 COMMAND_MODULES = [
     "backstop.cli.core",
+    "backstop.cli.skies",
     "backstop.cli.forcegen",
     "backstop.cli.monitor",
     "backstop.cli.seas",

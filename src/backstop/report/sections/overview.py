@@ -48,7 +48,7 @@ def render(result: Result, scenario: Scenario) -> str:
         table(
             coalition,
             max_rows=80,
-            columns=["iso3", "name", "coalition", "nato", "eu", "positions", "membership_assumption", "source"],
+            columns=["iso3", "name", "coalition", "nato", "eu", "positions", "positions_stated_later", "membership_assumption", "source"],
         )
     )
     if sc["sources"]:

@@ -32,6 +32,7 @@ class Defence(Row):
     magazine: int | None = field(None, "Interceptors ready per unit; empty = catalogue magazine.", unit="rounds", ge=0)
     doctrine: Literal["shoot-shoot", "shoot-look-shoot"] = field("shoot-look-shoot", "Firing doctrine.")
     nation: str = field("UKR", "Operating state (ISO3).", ref="state")
+    note: str = field("", "Free text: source or assumption behind the placement.")
 
 
 class WaveComponent(Row):
@@ -43,7 +44,7 @@ class WaveComponent(Row):
     launch_area: str = field("", "Launch area name (statistical input; not a target).")
     arrival_start_h: float = field(0.0, "Start of the arrival window after wave start.", unit="h", ge=0)
     arrival_end_h: float = field(6.0, "End of the arrival window.", unit="h", ge=0)
-    allocation: str = field("value", "Target allocation over sites: `value` (proportional to value) or `regions:<region>=<share>|...`.")
+    allocation: str = field("value", "Statistical allocation of arrivals over the defended sites: `value` (proportional to value) or `regions:<region>=<share>|...` (shares of the component; within a region proportional to value).")
     source: str = field("", "Public report the component follows.")
 
 
@@ -53,8 +54,14 @@ class SkiesSection(Section):
     wave: str = field("", "Default wave (empty = the first wave in waves.csv).")
     trials: int = field(2000, "Monte Carlo trials per wave.", ge=1)
     seed: int = field(20250820, "Random seed (same seed, same result).")
+    campaign_wave: str = field("", "Wave repeated night after night in the campaign (empty = the analysed wave).")
     nights: int = field(30, "Campaign length.", unit="nights", ge=1)
-    target_leakers: float = field(10.0, "Target expected leakers per wave used to size the batteries required.", unit="weapons", ge=0)
+    target_leakers: float = field(10.0, "Target expected leakers (drones, cruise and ballistic missiles; decoys excluded) per wave, used to size the batteries required.", unit="weapons", ge=0)
+    target_value_lost: float | None = field(None, "Optional second target: expected value destroyed per wave (people-equivalent); sizing stops when both targets are met.", ge=0)
+    sizing_trials: int = field(400, "Monte Carlo trials per sizing step.", ge=10)
+    max_added_batteries: int = field(40, "Upper limit on sizing steps (each adds one layer of one or more batteries/teams).", unit="steps", ge=0)
+    ukraine_share_of_production: float = field(0.25, "Assumed share of world interceptor production delivered to Ukraine (campaign resupply).", ge=0, le=1)
+    min_city_population: int = field(100_000, "Bundled sites: smallest city defended.", unit="people", ge=0)
 
 
 SECTION = ("skies", SkiesSection)

@@ -1,0 +1,120 @@
+"""Safe-skies commands: ``skies`` (the analysis), ``wta`` and ``mclp`` (standard instances)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from backstop.cli.common import console, load_scenario, print_json
+
+ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def skies(
+    path: ScenarioArg = None,
+    wave: Annotated[str | None, typer.Option("--wave", help="Wave name from waves.csv (default: [skies] wave).")] = None,
+    trials: Annotated[int | None, typer.Option("--trials", help="Monte Carlo trials (default: [skies] trials).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (same seed, same result).")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Fewer trials, nights and sizing steps (preview).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Simulate threat waves against the defences: leakers, value lost, depletion, batteries required."""
+    from backstop.skies.analysis import assess_skies
+
+    scenario = load_scenario(path)
+    result = assess_skies(scenario, wave=wave, trials=trials, seed=seed, quick=quick)
+    if as_json:
+        print_json(result.to_json())
+        return
+    for line in result.summary:
+        console.print(line, highlight=False)
+    sel = result.data["selected"]
+    t = Table(title=f"Wave {result.data['wave']}: leakers per class", title_justify="left")
+    for col in ("class", "launched", "mean leakers", "p90", "SE", "intercepted"):
+        t.add_column(col, justify="right")
+    for c, v in sel["leakers"].items():
+        share = sel["intercept_share"][c]
+        t.add_row(c, str(sel["launched"][c]), f"{v['mean']:.2f}", f"{v['p90']:.0f}", f"{v['se']:.3f}", "" if share is None else f"{share:.1%}")
+    console.print(t)
+    if result.requirements:
+        t = Table(title="Requirement lines for force generation", title_justify="left")
+        for col in ("id", "capability", "quantity", "zone"):
+            t.add_column(col)
+        for r in result.requirements:
+            t.add_row(r.id, r.capability, str(r.quantity), r.zone)
+        console.print(t)
+
+
+def wta(
+    file: Annotated[str, typer.Argument(help="Instance file (Andersen, Pavlikov and Toffolo 2022 format).")],
+    method: Annotated[str, typer.Option("--method", help="exact | heuristic")] = "heuristic",
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Time limit [s].")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Solve a static weapon-target assignment instance: objective and assignment."""
+    from backstop.errors import input_error
+    from backstop.skies.io import read_wta
+    from backstop.skies.wta import solve
+
+    if method not in ("exact", "heuristic"):
+        raise input_error("<cli>", "argument --method", "method", method, "unknown method", "use exact or heuristic")
+    if time_limit is not None and time_limit <= 0:
+        raise input_error("<cli>", "argument --time-limit", "time-limit", time_limit, "must be positive", "seconds, e.g. 60")
+    inst = read_wta(file)
+    sol = solve(inst, method, time_limit)
+    payload = {
+        "instance": inst.name, "weapons": inst.shape[0], "targets": inst.shape[1], "method": sol.method, "status": sol.status,
+        "objective": sol.objective, "lower_bound": sol.lower_bound if method == "exact" else None, "gap": sol.gap if method == "exact" else None,
+        "runtime_s": sol.runtime_s, "assignment": [{"weapon": i, "target": j, "units": u} for i, j, u in sol.assignment()],
+    }
+    if as_json:
+        print_json(payload)
+        return
+    console.print(f"{inst.name}: {inst.shape[0]} weapon types x {inst.shape[1]} targets; {sol.method}: {sol.status}", highlight=False)
+    console.print(f"objective (expected surviving value) {sol.objective:.6f}" + (f"; lower bound {sol.lower_bound:.6f}; gap {sol.gap:.2e}" if method == "exact" else "") + f"; {sol.runtime_s:.2f} s", highlight=False)
+    console.print("assignment (weapon type -> target x units): " + ", ".join(f"{i}->{j}" + (f"x{u}" if u > 1 else "") for i, j, u in sol.assignment()), highlight=False)
+
+
+def mclp(
+    file: Annotated[str, typer.Argument(help="Instance file (SJC format: header, then `x y demand`).")],
+    facilities: Annotated[int, typer.Option("--facilities", help="Number of facilities p.")],
+    radius: Annotated[float, typer.Option("--radius", help="Covering radius (units of the coordinates).")],
+    method: Annotated[str, typer.Option("--method", help="exact | heuristic")] = "exact",
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Time limit [s].")] = 600.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Solve a maximal covering location instance: covered demand, sites and the optimality gap."""
+    from backstop.errors import input_error
+    from backstop.skies.io import read_mclp
+    from backstop.skies.mclp import solve
+
+    if facilities < 1:
+        raise input_error("<cli>", "argument --facilities", "facilities", facilities, "must be at least 1", "")
+    if radius <= 0:
+        raise input_error("<cli>", "argument --radius", "radius", radius, "must be positive", "")
+    if method not in ("exact", "heuristic"):
+        raise input_error("<cli>", "argument --method", "method", method, "unknown method", "use exact or heuristic")
+    inst = read_mclp(file)
+    if facilities > inst.n:
+        raise input_error("<cli>", "argument --facilities", "facilities", facilities, f"more facilities than nodes ({inst.n})", "")
+    sol = solve(inst, facilities, radius, method=method, time_limit=time_limit)
+    payload = {
+        "instance": inst.name, "nodes": inst.n, "facilities": facilities, "radius": radius, "method": sol.method, "status": sol.status,
+        "covered_demand": sol.covered, "total_demand": float(inst.demand.sum()), "upper_bound": sol.upper_bound, "gap": sol.gap,
+        "runtime_s": sol.runtime_s, "sites": sol.sites.tolist(),
+    }
+    if as_json:
+        print_json(payload)
+        return
+    console.print(f"{inst.name}: {inst.n} nodes, p={facilities}, r={radius:g}; {sol.method}: {sol.status}", highlight=False)
+    console.print(f"covered demand {sol.covered:g} of {inst.demand.sum():g}; upper bound {sol.upper_bound:g}; gap {sol.gap:.2%}; {sol.runtime_s:.2f} s", highlight=False)
+    console.print("sites (0-based nodes): " + ", ".join(map(str, sol.sites.tolist())), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("skies")(skies)
+    app.command("wta")(wta)
+    app.command("mclp")(mclp)

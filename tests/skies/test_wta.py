@@ -1,0 +1,121 @@
+"""WTA: readers, exact method against brute force and the published optima, heuristic gaps."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+
+import numpy as np
+import pytest
+
+from backstop.errors import InputError
+from backstop.skies.io import read_wta
+from backstop.skies.wta import WTAInstance, check_feasible, objective, solve_exact, solve_heuristic
+
+
+def brute_force(inst: WTAInstance) -> float:
+    """Enumerate every assignment of every unit (tiny instances only): an independent method."""
+    m, n = inst.shape
+    best = np.inf
+    per_type = []
+    for i in range(m):
+        opts = [c for c in itertools.product(range(inst.units[i] + 1), repeat=n) if sum(c) <= inst.units[i]]
+        per_type.append(opts)
+    for combo in itertools.product(*per_type):
+        x = np.array(combo)
+        best = min(best, objective(inst, x))
+    return best
+
+
+def random_instance(rng, m, n, u) -> WTAInstance:
+    return WTAInstance(values=rng.integers(1, 100, n).astype(float), p=rng.uniform(0.1, 0.95, (m, n)), units=np.full(m, u))
+
+
+@pytest.mark.parametrize("seed,m,n,u", [(1, 2, 3, 2), (2, 3, 3, 1), (3, 3, 4, 1), (4, 2, 4, 2)])
+def test_exact_matches_brute_force(seed, m, n, u):
+    inst = random_instance(np.random.default_rng(seed), m, n, u)
+    sol = solve_exact(inst, time_limit=60)
+    assert sol.status == "optimal"
+    assert check_feasible(inst, sol.x)
+    ref = brute_force(inst)
+    assert sol.objective == pytest.approx(ref, rel=1e-9)
+    assert sol.lower_bound <= sol.objective + 1e-9
+
+
+@pytest.mark.parametrize("seed,m,n,u", [(5, 2, 3, 2), (6, 3, 4, 1)])
+def test_heuristic_feasible_and_no_better_than_optimum(seed, m, n, u):
+    inst = random_instance(np.random.default_rng(seed), m, n, u)
+    h = solve_heuristic(inst)
+    assert check_feasible(inst, h.x)
+    assert h.objective >= brute_force(inst) - 1e-9
+    assert h.objective == pytest.approx(objective(inst, h.x))
+
+
+def test_objective_formula():
+    inst = WTAInstance(values=np.array([10.0, 5.0]), p=np.array([[0.5, 0.2], [0.1, 0.9]]), units=np.array([2, 1]))
+    x = np.array([[2, 0], [0, 1]])
+    assert objective(inst, x) == pytest.approx(10 * 0.25 + 5 * 0.1)
+
+
+def test_read_errors_name_the_line(tmp_path):
+    f = tmp_path / "bad.txt"
+    f.write_text("2 2 1\n10\n20\n0 0 0.5\n0 1 1.5\n")
+    with pytest.raises(InputError) as e:
+        read_wta(f)
+    p = e.value.problems[0]
+    assert p.location == "line 5" and p.field == "p" and p.value == "1.5"
+    f.write_text("2 2\n")
+    with pytest.raises(InputError, match="three integers"):
+        read_wta(f)
+    f.write_text("1 2 1\n10\nx\n")
+    with pytest.raises(InputError) as e:
+        read_wta(f)
+    assert e.value.problems[0].location == "line 3"
+    with pytest.raises(InputError, match="not found"):
+        read_wta(tmp_path / "missing.txt")
+
+
+def _best_known(anchors):
+    with open(anchors / "wta" / "best_known.csv") as fh:
+        return {r["instance"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["wta_50x100x1", "wta_100x200x1"])
+def test_exact_reproduces_proven_optimum(anchors, name):
+    bk = _best_known(anchors)[name]
+    assert bk["proven_optimal"] == "true"
+    sol = solve_exact(read_wta(anchors / "wta" / f"{name}.txt"), time_limit=600)
+    ref = float(bk["best_upper_bound"])
+    print(f"{name}: exact {sol.objective:.6f} vs proven {ref:.6f} (rel diff {abs(sol.objective - ref) / ref:.2e}, {sol.runtime_s:.1f} s)")
+    assert sol.status == "optimal"
+    assert abs(sol.objective - ref) <= 1e-6 * ref
+
+
+FAST = ["wta_50x100x1", "wta_50x100x2", "wta_50x100x3"]
+SLOW = [f"wta_{a}x{b}x{u}" for a, b in ((100, 200), (150, 300), (200, 400), (250, 500), (300, 600)) for u in (1, 2, 3)]
+
+
+def _check_gap(anchors, name):
+    bk = _best_known(anchors)[name]
+    inst = read_wta(anchors / "wta" / f"{name}.txt")
+    # the largest 3-unit instances need a longer search (about 2 min at 200x400x3 on 2 cores)
+    effort = {"max_stall": 800} if name.endswith("x3") and inst.shape[1] >= 400 else {}
+    sol = solve_heuristic(inst, **effort)
+    ref = float(bk["best_upper_bound"])
+    gap = (sol.objective - ref) / ref
+    print(f"{name}: heuristic {sol.objective:.6f} best known {ref:.6f} gap {gap:+.3%} ({sol.runtime_s:.2f} s)")
+    assert check_feasible(inst, sol.x)
+    assert sol.objective >= float(bk["best_lower_bound"]) * (1 - 1e-6)
+    assert gap <= 0.01
+
+
+@pytest.mark.parametrize("name", FAST)
+def test_heuristic_within_one_percent(anchors, name):
+    _check_gap(anchors, name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SLOW)
+def test_heuristic_within_one_percent_large(anchors, name):
+    _check_gap(anchors, name)
