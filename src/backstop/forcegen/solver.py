@@ -9,13 +9,13 @@ starting incumbent and returns LP duals).  Infeasible, unbounded or time-limited
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+from backstop.highs import new_highs
 
 STATUSES = ("optimal", "time_limit", "infeasible", "unbounded", "error")
 
@@ -78,30 +78,6 @@ class SolveResult:
         return self.x is not None
 
 
-_BANNER_SHOWN = False
-
-
-def _new_highs(highspy):
-    """A silent ``Highs`` instance.  highspy prints its banner to the process's stdout (file
-    descriptor 1) on the first construction, which would corrupt ``--json`` output: the first
-    construction runs with descriptor 1 pointed at /dev/null."""
-    global _BANNER_SHOWN
-    if _BANNER_SHOWN:
-        return highspy.Highs()
-    _BANNER_SHOWN = True
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
-            h.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    return h
-
-
 def solve(
     model: MILP,
     *,
@@ -130,7 +106,7 @@ def solve(
 
     t0 = time.perf_counter()
     try:
-        h = _new_highs(highspy)
+        h = new_highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(time_limit_s))
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
