@@ -115,3 +115,9 @@ def test_membership_override_changes_members(scenario_dir):
     assert "HUN" in scenario.members("icc", dt.date(2026, 7, 1))
     base = read_scenario(None)
     assert "HUN" not in base.members("icc", dt.date(2026, 7, 1))
+
+
+def test_bundled_scenario_is_clean_under_strict():
+    scenario = read_scenario(None, strict=True)
+    assert scenario.warnings == ()
+    assert all(p.assumption and p.statement for p in scenario.rows("pledges")), "every pledge is illustrative and names its statement"
