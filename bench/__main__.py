@@ -50,12 +50,12 @@ def main(argv: list[str] | None = None) -> int:
             inputs = case.build()
             if case.warmup:
                 case.run(inputs)
-            t, figures = timed(lambda: case.run(inputs), case.repeat)
+            t, figures = timed(lambda c=case, x=inputs: c.run(x), case.repeat)
             ref_t, ratio = None, None
             if case.reference is not None:
                 if case.warmup:
                     case.reference(inputs)
-                ref_t, ref_fig = timed(lambda: case.reference(inputs), case.repeat)
+                ref_t, ref_fig = timed(lambda c=case, x=inputs: c.reference(x), case.repeat)
                 ratio = t / ref_t if ref_t > 0 else float("inf")
                 figures = {**figures, **{f"ref_{k}": v for k, v in (ref_fig or {}).items()}}
             ok = "" if case.goal_s is None else ("yes" if t <= case.goal_s else "NO")

@@ -97,3 +97,54 @@ def test_empty_instance():
     assert s.status == "optimal" and s.fill == 0.0
     m, _ = build(i)
     assert m.shape[1] == 0 + 0 + 1 + 1
+
+
+def _random_plan_rows(seed):
+    from tests.forcegen.test_crosscheck import _instance
+
+    rng = np.random.default_rng(seed)
+    i = _instance(seed)
+    from backstop.forcegen.model import layout, upper_bounds
+
+    lay = layout(i)
+    y = rng.integers(0, upper_bounds(i).astype(int) + 1)
+    return i, lay, y
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hull_and_window_rows_never_cut_an_integer_plan(seed):
+    """The convex-hull rows and burden windows are valid for every integer plan with that total."""
+    from backstop.forcegen.model import burden, define_burden_window, define_fair_share_hull
+
+    i, lay, y = _random_plan_rows(seed)
+    b = burden(i, y.astype(float))
+    total = float(b.sum())
+    dev = np.abs(b - i.fair_share * total)
+    x = np.r_[y, np.zeros(lay.n_z), dev, total]
+    A, lo, hi = define_fair_share_hull(i, lay, total)
+    assert np.all(A @ x >= lo - 1e-9)
+    A, lo, hi = define_burden_window(i, lay, total, float(dev.sum()))
+    assert np.all(A @ x >= lo - 1e-9) and np.all(A @ x <= hi + 1e-9)
+    # and the hull rows reach the rounding floor: with d at the hull, the LP bound is at least sum dist
+    a = i.fair_share * total
+    assert dev.sum() >= np.abs(a - np.round(a)).sum() - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_optimal_face_keeps_every_optimal_plan(seed):
+    """Restricting to the fill stage's LP optimal face keeps the optimum (and reports exactness)."""
+    from backstop.forcegen.model import fill_objective, optimal_face
+    from tests.forcegen.test_crosscheck import _instance
+
+    i = _instance(seed)
+    m, lay = build(i, fair=False)
+    c = -fill_objective(i, lay)
+    mip = solve(MILP(c, m.A, m.row_lo, m.row_hi, m.lb, m.ub, m.integrality))
+    lp = solve(MILP(c, m.A, m.row_lo, m.row_hi, m.lb, m.ub, m.integrality), relax=True)
+    face, exact = optimal_face(MILP(c, m.A, m.row_lo, m.row_hi, m.lb, m.ub, m.integrality), lp, mip.objective)
+    assert exact == (lp.objective >= mip.objective - 1e-7 * max(1.0, abs(mip.objective)))
+    again = solve(face)
+    assert again.status == "optimal" and again.objective == pytest.approx(mip.objective, abs=1e-7)
+    if exact:  # every point of the face is fill-optimal: maximising the loss of fill cannot lose any
+        worst = solve(MILP(-c, face.A, face.row_lo, face.row_hi, face.lb, face.ub, face.integrality))
+        assert -worst.objective == pytest.approx(mip.objective, abs=1e-6)

@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from backstop.cli.common import console, err_console
+from backstop.cli.common import err_console
 from backstop.errors import InputError, MissingExtraError
 
 COMMAND_MODULES = [

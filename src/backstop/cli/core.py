@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from backstop.cli.common import console, err_console, load_scenario, parse_date, print_json
 
-ScenarioArg = Annotated[Optional[str], typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 facts_app = typer.Typer(help="Bundled reference facts, as of a date.", no_args_is_help=True, rich_markup_mode=None)
@@ -52,7 +52,7 @@ def schema(markdown: Annotated[bool, typer.Option("--markdown", help="Print the 
 @facts_app.command("members")
 def facts_members(
     body: Annotated[str, typer.Option("--body", help="nato | eu | icc | coalition | airspace-closed-to-RUS")],
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """ISO3 codes of the members of a body on a date."""
@@ -108,8 +108,8 @@ for _name, (_table, _cols, _doc) in _FACT_TABLES.items():
 def assess(
     path: ScenarioArg = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (report.html, results.json, CSVs).")] = Path("out"),
-    only: Annotated[Optional[str], typer.Option("--only", help="Comma-separated analyses to run.")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Override the scenario's random seeds.")] = None,
+    only: Annotated[str | None, typer.Option("--only", help="Comma-separated analyses to run.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Override the scenario's random seeds.")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Fewer trials, shorter solves (preview).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on cross-reference warnings.")] = False,
 ) -> None:
@@ -118,7 +118,8 @@ def assess(
 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from backstop.pipeline import STEPS, assess as run_assess
+    from backstop.pipeline import STEPS
+    from backstop.pipeline import assess as run_assess
     from backstop.report import write_outputs
 
     t0 = time.perf_counter()

@@ -27,6 +27,7 @@ priority-weighted fill ``sum_k w_r m_k y_k``; (2) subject to optimal fill, minim
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -257,7 +258,7 @@ def define_fair_share(inst: Instance, lay: Layout, total: float | None = None) -
         S = \sum_k m_k y_k, \qquad
         -d_n \le \sum_{k:\ n(p_k) = n} m_k y_k - f_n S \le d_n \qquad \forall n
 
-    With ``total`` given (the fill pattern is fixed, so :math:`S = S^*` is a constant) the
+    With ``total`` given (every fill-optimal plan has the same :math:`S = S^*`) the
     defining row of :math:`S` is dropped and :math:`f_n S^*` moves to the right-hand side, which
     keeps every row sparse.
     """
@@ -313,27 +314,19 @@ def cost_objective(inst: Instance, lay: Layout) -> np.ndarray:
     return c
 
 
-def build(inst: Instance, *, fair: bool = True, pattern: np.ndarray | None = None) -> tuple[MILP, Layout]:
+def build(inst: Instance, *, fair: bool = True) -> tuple[MILP, Layout]:
     r"""Assemble the constraint families into one MILP (objective left zero).
 
     Parameters
     ----------
     fair : bool
-        Include the fair-share deviation block.
-    pattern : ndarray (R, H), optional
-        Fix the units on every line in every month to ``pattern`` (stages after the fill stage):
-        :math:`\sum_{k \ni (r,t)} y_k = F^*_{rt}`; then :math:`S^* = \sum F^*` is a constant.
+        Include the fair-share deviation block with :math:`S` as a variable; without it the
+        ``d`` and ``S`` columns are fixed at 0 (the fill stage).
     """
     lay = layout(inst)
-    fill = define_fill_capacity(inst, lay)
-    total = None
-    if pattern is not None:
-        target = np.concatenate([pattern[r, inst.req_start[r] - 1 : inst.req_end[r]] for r in range(inst.n_req)]) if inst.n_req else np.zeros(0)
-        fill = (fill[0], target.astype(float), target.astype(float))
-        total = float(pattern.sum())
-    blocks = [fill, define_rotation_budget(inst, lay), define_sustainability(inst, lay), define_buddy(inst, lay)]
+    blocks = [define_fill_capacity(inst, lay), define_rotation_budget(inst, lay), define_sustainability(inst, lay), define_buddy(inst, lay)]
     if fair:
-        blocks.append(define_fair_share(inst, lay, total))
+        blocks.append(define_fair_share(inst, lay))
     A = sp.vstack([b[0] for b in blocks], format="csr")
     lo = np.concatenate([b[1] for b in blocks])
     hi = np.concatenate([b[2] for b in blocks])
@@ -341,15 +334,104 @@ def build(inst: Instance, *, fair: bool = True, pattern: np.ndarray | None = Non
     ub = np.r_[upper_bounds(inst), np.ones(lay.n_z), np.full(lay.n_d, INF), INF]
     if not fair:
         ub[lay.d0 :] = 0.0
-    elif total is not None:
-        lb[lay.s] = ub[lay.s] = total
     integrality = np.r_[np.ones(lay.n_y + lay.n_z), np.zeros(lay.n_d + 1)].astype(np.uint8)
     return MILP(np.zeros(lay.n), A, lo, hi, lb, ub, integrality), lay
 
 
-def _with_objective_row(model: MILP, c: np.ndarray, lo: float, hi: float) -> MILP:
-    A = sp.vstack([model.A, sp.csr_array(c.reshape(1, -1))], format="csr")
-    return MILP(model.c, A, np.r_[model.row_lo, lo], np.r_[model.row_hi, hi], model.lb, model.ub, model.integrality)
+def define_fair_share_hull(inst: Instance, lay: Layout, total: float) -> Block:
+    r"""Convex hull of each nation's integer deviation when the total :math:`S` is a constant.
+
+    Nation ``n``'s burden :math:`B_n = \sum_{k: n(p_k)=n} m_k y_k` is an integer; with
+    :math:`a_n = f_n S`, :math:`\ell_n = \lfloor a_n \rfloor` and :math:`\phi_n = a_n - \ell_n` the
+    lower envelope of :math:`\{(B, |B - a_n|): B \in \mathbb{Z}\}` between :math:`\ell_n` and
+    :math:`\ell_n + 1` is the chord
+
+    .. math:: d_n \ge \phi_n + (1 - 2\phi_n)(B_n - \ell_n) \qquad \forall n
+
+    which, with the two rows of :func:`define_fair_share`, is the convex hull of the nation's
+    deviation: the LP bound becomes at least :math:`\sum_n \min(\phi_n, 1 - \phi_n)` instead of 0
+    (the rounding floor that any integer plan pays).
+    """
+    K, N = inst.n_pairs, inst.n_nations
+    a = inst.fair_share * total
+    ell = np.floor(a)
+    phi = a - ell
+    nation = inst.pledge_nation[inst.pair_p]
+    rows = np.r_[nation, np.arange(N)]
+    cols = np.r_[np.arange(K), lay.d0 + np.arange(N)]
+    vals = np.r_[-(1.0 - 2.0 * phi[nation]) * inst.pair_months, np.ones(N)]
+    return _block(rows, cols, vals, N, lay.n, phi - (1.0 - 2.0 * phi) * ell, INF)
+
+
+def define_total(inst: Instance, lay: Layout, total: float) -> Block:
+    r"""The total unit-months as a row, when it is the same on every fill-optimal plan.
+
+    .. math:: \sum_k m_k y_k = S^*
+
+    Redundant on the fill-optimal face, but measured to help HiGHS's primal heuristics find
+    balanced plans sooner (the only dense row left in the later stages).
+    """
+    return _block(np.zeros(inst.n_pairs, int), np.arange(inst.n_pairs), inst.pair_months, 1, lay.n, total, total)
+
+
+def define_burden_window(inst: Instance, lay: Layout, total: float, deviation: float) -> Block:
+    r"""Burden windows implied by a deviation budget (stage 3, total :math:`S` constant).
+
+    Every nation pays at least its rounding distance :math:`\delta_n = \min_{B \in \mathbb{Z}} |B - f_n S|`,
+    so a plan with :math:`\sum_n |B_n - f_n S| \le D^*` has, for each nation, slack
+    :math:`\sigma = D^* - \sum_m \delta_m` at most on its own:
+
+    .. math:: \lceil f_n S - \delta_n - \sigma \rceil \le B_n \le \lfloor f_n S + \delta_n + \sigma \rfloor \qquad \forall n
+
+    Valid (no plan within the budget is cut off) and sparse; it tightens the cost stage's LP.
+    """
+    K, N = inst.n_pairs, inst.n_nations
+    a = inst.fair_share * total
+    delta = np.abs(a - np.round(a))
+    sigma = max(0.0, deviation - float(delta.sum())) + 1e-7 * max(1.0, deviation)
+    nation = inst.pledge_nation[inst.pair_p]
+    return _block(nation, np.arange(K), inst.pair_months, N, lay.n, np.ceil(a - delta - sigma - 1e-9), np.floor(a + delta + sigma + 1e-9))
+
+
+def optimal_face(model: MILP, relaxation: SolveResult, best: float, *, tol: float = 1e-7) -> tuple[MILP, bool]:
+    r"""Restrict ``model`` to the plans whose stage objective can equal ``best`` (reduced-cost fixing).
+
+    With an optimal dual :math:`(\pi, \rho)` of the LP relaxation (bound :math:`z^{LP}`) and an
+    integer optimum :math:`z^*` (minimisation), every integer point :math:`x` satisfies
+    :math:`c x = z^{LP} + \sum_j \rho_j (x_j - \bar x_j) + \sum_i \pi_i\, \mathrm{slack}_i`,
+    each term non-negative.  So a plan with :math:`c x \le z^*` keeps a column whose
+    :math:`|\rho_j| > z^* - z^{LP}` at its active bound, and a row whose :math:`|\pi_i| > z^* - z^{LP}`
+    tight (integer data: a move or a slack is at least one unit) (Nemhauser and Wolsey,
+    *Integer and Combinatorial Optimization*, 1988, I.2.3; complementary slackness).
+
+    When :math:`z^{LP} = z^*` the threshold is 0 and these conditions *are* complementary
+    slackness: the restricted set is exactly the set of optimal plans, and no objective row is
+    needed.  Returns the restricted model and whether it is exact in that sense.
+    """
+    gap = max(0.0, best - float(relaxation.objective))
+    exact = gap <= tol * max(1.0, abs(best))
+    thr = (0.0 if exact else gap) + tol * max(1.0, abs(best))
+    rd, cd = relaxation.row_dual, relaxation.col_dual
+    lb, ub = model.lb.copy(), model.ub.copy()
+    at_lb, at_ub = cd > thr, cd < -thr
+    ub[at_lb] = model.lb[at_lb]
+    lb[at_ub] = model.ub[at_ub]
+    lo, hi = model.row_lo.copy(), model.row_hi.copy()
+    r_lo, r_hi = (rd > thr) & np.isfinite(lo), (rd < -thr) & np.isfinite(hi)
+    hi[r_lo] = lo[r_lo]
+    lo[r_hi] = hi[r_hi]
+    return MILP(model.c, model.A, lo, hi, lb, ub, model.integrality), exact
+
+
+def _extend(model: MILP, blocks: list[Block], lb: np.ndarray | None = None, ub: np.ndarray | None = None) -> MILP:
+    blocks = [b for b in blocks if b[0].shape[0]]
+    A = sp.vstack([model.A, *[b[0] for b in blocks]], format="csr")
+    return MILP(model.c, A, np.concatenate([model.row_lo, *[b[1] for b in blocks]]), np.concatenate([model.row_hi, *[b[2] for b in blocks]]),
+                model.lb if lb is None else lb, model.ub if ub is None else ub, model.integrality)
+
+
+def _with_c(model: MILP, c: np.ndarray) -> MILP:
+    return MILP(c, model.A, model.row_lo, model.row_hi, model.lb, model.ub, model.integrality)
 
 
 @dataclass(frozen=True)
@@ -369,9 +451,17 @@ class Solution:
     cost_usd : float
         Cost of the assignment [USD].
     stages : tuple of (str, SolveResult)
-        Each stage's result.
+        Each stage's result (objectives in minimisation form: fill negated).
     size : tuple of int
         (rows, columns, nonzeros) of the stage-1 model.
+    exact_face : bool
+        The fill stage's LP bound equalled its optimum, so the later stages searched exactly the
+        fill-optimal plans (true lexicographic order) with sparse rows only.
+    total_fixed : bool
+        Every fill-optimal plan has the same total unit-months ``S`` (so the fair-share targets
+        are constants and the convex-hull rows apply).
+    notes : tuple of str
+        How each stage was restricted.
     """
 
     status: str
@@ -381,6 +471,9 @@ class Solution:
     cost_usd: float
     stages: tuple[tuple[str, SolveResult], ...]
     size: tuple[int, int, int]
+    exact_face: bool = False
+    total_fixed: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def runtime_s(self) -> float:
@@ -396,60 +489,117 @@ def solve_lexicographic(
     stages: tuple[str, ...] = ("fill", "fair", "cost"),
     time_limit_s: float = 60.0,
     later_gap: float = 1e-3,
+    later_time_s: float | None = None,
+    later_options: dict | None = None,
 ) -> Solution:
-    """Solve the lexicographic objectives in ``stages`` order (``fill`` first).
+    r"""Solve the lexicographic objectives in ``stages`` order (``fill`` first); true lexicographic order.
 
-    The fill stage is solved to proven optimality.  The later stages keep the units on every
-    line in every month at the fill stage's values (so fill stays optimal) and re-source them:
-    first least deviation from fair shares, then, with the deviation held within its optimum, least
-    cost.  Fixing the monthly pattern keeps every row sparse; the alternative, one dense row
-    ``fill >= F*``, left HiGHS without an incumbent after 60 s at coalition scale.  It restricts
-    the later stages to the fill pattern found first (other fill-optimal patterns are not
-    explored).  Later stages stop at relative gap ``later_gap`` (reported per stage); the fair-share
-objective carries the constant :math:`S^*`, so its gap is a share of the force's unit-months
-(1e-3: within 0.1% of the force of the best possible deviation).
+    1. **Fill**: the MILP to proven optimality :math:`z_1^*`, and its LP relaxation (a tenth of
+       the time) for the duals.  :func:`optimal_face` turns them into bound fixings and tight rows
+       that every plan of fill :math:`\ge z_1^*` satisfies; when the LP bound equals :math:`z_1^*`
+       (the aggregated rotation-block model is nearly integral: it does on the benchmark) the
+       restricted set *is* the set of fill-optimal plans, so the later stages need no dense
+       ``fill >= z1*`` row (which left HiGHS without an incumbent in 60 s).  Otherwise the row is
+       added to the fixings.
+    2. **Fair share**: two LPs give the range of the total :math:`S` over the restricted set; when
+       it is one value the targets :math:`f_n S` are constants, the rows stay sparse and
+       :func:`define_fair_share_hull` tightens the LP to the rounding floor; otherwise :math:`S` is a
+       variable row.  Starts from the stage-1 plan (``setSolution``).
+    3. **Cost**, with :math:`\sum_n d_n \le D^*` and :func:`define_burden_window`, from the stage-2 plan.
 
-    A stage that fails (infeasible, time limit without incumbent, error) stops the sequence; its
-    status is reported and the last good assignment is kept.
+    Later stages stop at relative gap ``later_gap`` (fair share: absolute gap ``later_gap * S``,
+    a share of the force's unit-months) or after ``later_time_s`` (default ``time_limit_s``) and
+    report the gap proven; a stage that fails keeps the previous plan.
     """
     if stages[0] != "fill":
         raise ValueError("the first stage must be 'fill'")
+    for name in stages[1:]:
+        if name not in ("fair", "cost"):
+            raise ValueError(f"unknown stage {name!r}")
+    later_time_s = time_limit_s if later_time_s is None else later_time_s
     fair = "fair" in stages
-    model, lay = build(inst, fair=False)
-    size = model.shape
+    m1, lay = build(inst, fair=False)
+    size = m1.shape
     results: list[tuple[str, SolveResult]] = []
-    res = solve(MILP(-fill_objective(inst, lay), model.A, model.row_lo, model.row_hi, model.lb, model.ub, model.integrality), time_limit_s=time_limit_s)
+    c1 = -fill_objective(inst, lay)
+    res = solve(_with_c(m1, c1), time_limit_s=time_limit_s)
     results.append(("fill", res))
     status = res.status
     if not res.has_solution:
         return Solution(status, None, 0.0, 0.0, 0.0, tuple(results), size)
-    y = np.round(res.x[: lay.n_y])
-    later = [s for s in stages[1:]]
-    if later:
-        model, lay2 = build(inst, fair=fair, pattern=monthly_fill(inst, y))
-        for name in later:
-            if name == "fair":
-                # + S* (a constant: S is fixed) so that the relative gap reads as a share of the force
-                c = fair_objective(inst, lay2)
-                c[lay2.s] = 1.0 if fair else 0.0
-            elif name == "cost":
-                c = cost_objective(inst, lay2)
+    x = res.x
+    notes: list[str] = []
+    exact = total_fixed = False
+    if len(stages) > 1:
+        t0 = time.perf_counter()
+        lp = solve(_with_c(m1, c1), time_limit_s=time_limit_s, relax=True)
+        face = m1
+        if lp.status == "optimal" and lp.col_dual is not None:
+            face, exact = optimal_face(_with_c(m1, c1), lp, float(res.objective))
+        if not exact:
+            z1 = float(-res.objective)
+            face = _extend(face, [(sp.coo_array(-c1.reshape(1, -1)), np.array([z1 - 1e-9 * max(1.0, abs(z1))]), np.array([INF]))])
+            notes.append("fill stage: LP bound above the optimum, later stages keep fill >= optimum with one dense row")
+        else:
+            notes.append("fill stage: LP bound = optimum, later stages search its LP optimal face (complementary slackness), no dense row")
+        x = _complete(inst, lay, x[: lay.n_y + lay.n_z])
+        total = None
+        if fair:
+            face = MILP(face.c, face.A, face.row_lo, face.row_hi, np.r_[face.lb[: lay.d0], np.zeros(lay.n_d + 1)],
+                        np.r_[face.ub[: lay.d0], np.full(lay.n_d + 1, INF)], face.integrality)
+            cS = np.zeros(lay.n)
+            cS[: lay.n_y] = inst.pair_months
+            lo = solve(_with_c(face, cS), time_limit_s=time_limit_s, relax=True)
+            hi = solve(_with_c(face, -cS), time_limit_s=time_limit_s, relax=True)
+            if lo.status == hi.status == "optimal" and np.floor(-hi.objective + 1e-6) <= np.ceil(lo.objective - 1e-6):
+                total = float(x[lay.s])
+                total_fixed = True
+                lb, ub = face.lb.copy(), face.ub.copy()
+                lb[lay.s] = ub[lay.s] = total
+                face = _extend(face, [define_fair_share(inst, lay, total), define_fair_share_hull(inst, lay, total), define_total(inst, lay, total)], lb, ub)
+                notes.append(f"fair-share stage: total S = {total:g} unit-months on every fill-optimal plan, targets constant, convex-hull rows added")
             else:
-                raise ValueError(f"unknown stage {name!r}")
-            r = solve(MILP(c, model.A, model.row_lo, model.row_hi, model.lb, model.ub, model.integrality), time_limit_s=time_limit_s, mip_rel_gap=later_gap)
+                face = _extend(face, [define_fair_share(inst, lay, None)])
+                notes.append("fair-share stage: total S varies over the fill-optimal plans, kept as a variable (one dense row)")
+        prep = time.perf_counter() - t0
+        for name in stages[1:]:
+            if name == "fair":
+                c = fair_objective(inst, lay)
+                abs_gap = later_gap * max(1.0, float(x[lay.s]))
+                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=1e-9, mip_abs_gap=abs_gap, start=x, options=later_options)
+            else:
+                c = cost_objective(inst, lay)
+                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=later_gap, start=x, options=later_options)
+            if prep:
+                from dataclasses import replace
+
+                r = replace(r, runtime_s=r.runtime_s + prep)  # the LPs that shaped the stage count in its time
+                prep = 0.0
             results.append((name, r))
             if _RANK[r.status] > _RANK[status]:
                 status = r.status
             if not r.has_solution:
                 break
-            y = np.round(r.x[: lay2.n_y])
-            value = float(c @ r.x)
-            model = _with_objective_row(model, c, -INF, value + 1e-6 * max(1.0, abs(value)))
+            x = r.x
+            value = float(c @ x)
+            blocks = [(sp.coo_array(c.reshape(1, -1)), np.array([-INF]), np.array([value + 1e-7 * max(1.0, abs(value))]))]
+            if name == "fair" and total is not None:
+                blocks.append(define_burden_window(inst, lay, total, value))
+            face = _extend(face, blocks)
+    y = np.round(x[: lay.n_y])
     fillv = float(fill_objective(inst, lay)[: lay.n_y] @ y)
     b = burden(inst, y)
     dev = float(np.abs(b - inst.fair_share * b.sum()).sum())
     cost = float(cost_objective(inst, lay)[: lay.n_y] @ y)
-    return Solution(status, y, fillv, dev, cost, tuple(results), size)
+    return Solution(status, y, fillv, dev, cost, tuple(results), size, exact, total_fixed, tuple(notes))
+
+
+def _complete(inst: Instance, lay: Layout, yz: np.ndarray) -> np.ndarray:
+    """Full column vector ``[y | z | d | S]`` from units and buddy indicators (a feasible start)."""
+    y = yz[: lay.n_y]
+    b = burden(inst, y)
+    total = float(b.sum())
+    return np.r_[yz, np.abs(b - inst.fair_share * total), total]
 
 
 def monthly_fill(inst: Instance, y: np.ndarray) -> np.ndarray:

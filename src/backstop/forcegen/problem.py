@@ -228,8 +228,6 @@ def prepare(
     shares, basis, notes = _fair_shares(scenario, nations, problems)
     if problems:
         raise InputError(problems)
-    if tax.fallback:
-        notes.append(f"reference table(s) {', '.join(tax.fallback)} not bundled: built-in fallback taxonomy used")
     return ForceProblem(tuple(reqs), tuple(items), tax, H, cfg.rotation_months, cfg.sustainability_rule == "one_in_three", shares, basis, tuple(notes))
 
 

@@ -79,22 +79,5 @@ CREATE TABLE IF NOT EXISTS air_reports (
 );
 """
 
-REPORT_FIELDS = (
-    "event_id",
-    "event_date",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "fatalities",
-    "injured",
-    "notes",
-    "source",
-    "illustrative",
-    "verified",
-)
+REPORT_FIELDS = ("event_id", *ACLED_COLUMNS, "illustrative", "verified")
 """Columns of ``reports`` that a row hash covers (everything but provenance)."""

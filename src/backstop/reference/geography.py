@@ -39,7 +39,7 @@ def load_countries() -> dict[str, BaseGeometry]:
     with shapefile.Reader(_shapefile_path(), encoding="utf-8") as sf:
         names = [f[0] for f in sf.fields[1:]]
         i_code = names.index("ADM0_A3")
-        for rec, shp in zip(sf.records(), sf.shapes()):
+        for rec, shp in zip(sf.records(), sf.shapes(), strict=False):
             code = _ADM0_TO_ISO3.get(rec[i_code], rec[i_code])
             geom = shapely.make_valid(shape(shp.__geo_interface__))
             parts.setdefault(code, []).append(geom)

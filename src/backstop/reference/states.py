@@ -44,7 +44,7 @@ def load_states() -> pd.DataFrame:
 def state_names() -> dict[str, str]:
     """Mapping ISO3 -> short name."""
     df = load_table("states")
-    return dict(zip(df["iso3"], df["name"]))
+    return dict(zip(df["iso3"], df["name"], strict=False))
 
 
 def is_state(code: str) -> bool:

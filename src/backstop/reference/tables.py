@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -31,7 +31,7 @@ def table_names() -> list[str]:
     return sorted(p.name[:-4] for p in _data_dir().iterdir() if p.name.endswith(".csv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> pd.DataFrame:
     path = _data_dir() / f"{name}.csv"
     if not path.is_file():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 
 import jinja2
@@ -82,5 +82,5 @@ def render_report(scenario: Scenario, results: list[Result]) -> str:
         sections=sections,
         assumptions=assumptions,
         version=__version__,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

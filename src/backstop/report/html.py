@@ -42,7 +42,7 @@ def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str = "", columns: l
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<p class='muted'>{len(df) - max_rows:,} more rows in the CSV.</p>" if len(df) > max_rows else ""
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table class='data {css}'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+    return f"<div class='tablewrap'><table class='data {css}'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
 
 
 def figure(svg: str, caption: str = "") -> str:

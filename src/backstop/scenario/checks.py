@@ -17,23 +17,22 @@ from backstop.scenario.models import TABLES
 from backstop.scenario.scenario import Scenario
 
 
-def _ref_values(kind: str) -> set[str] | None:
-    """Valid values for a reference kind, from bundled data."""
-    from backstop.reference import load_table, table_names
+_REF_TABLES = {
+    "state": ("states", "iso3"),
+    "capability": ("capabilities", "id"),
+    "zone": ("zones", "id"),
+    "system": ("air_defence_systems", "id"),
+    "threat": ("threat_weapons", "id"),
+}
 
-    table = {"capability": "capabilities", "zone": "zones", "system": "air_defence_systems", "threat": "threat_weapons"}.get(kind)
-    if table is not None and table not in table_names():
-        return None  # reference table not bundled (yet): nothing to check against
-    if kind == "state":
-        return set(load_table("states")["iso3"])
-    if kind == "capability":
-        return set(load_table("capabilities")["id"])
-    if kind == "zone":
-        return set(load_table("zones")["id"])
-    if kind == "system":
-        return set(load_table("air_defence_systems")["id"])
-    if kind == "threat":
-        return set(load_table("threat_weapons")["id"])
+
+def _ref_values(kind: str) -> set[str] | None:
+    """Valid values for a reference kind, from bundled data (None for a kind nothing checks)."""
+    from backstop.reference import load_table
+
+    if kind in _REF_TABLES:
+        table, column = _REF_TABLES[kind]
+        return set(load_table(table)[column])
     if kind == "airport":
         from backstop.reference.airports import load_airports
 

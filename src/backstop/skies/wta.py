@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from backstop.highs import new_highs
+
 _TINY = 1e-300
 SMALL = 20_000
 """Weapon-target pairs up to which the heuristic adds the move/swap local search to every descent."""
@@ -482,33 +484,6 @@ def _tangent(v: float, t: float) -> tuple[float, float]:
     return e * (1.0 + t), e
 
 
-def _quiet_highs(highspy):
-    """A ``highspy.Highs`` object, created with stdout silenced (its constructor prints a banner,
-    which would corrupt ``--json`` output)."""
-    import ctypes
-    import os
-    import sys
-
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError, AttributeError):
-        return highspy.Highs()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        h = highspy.Highs()
-        try:
-            ctypes.CDLL(None).fflush(None)
-        except (OSError, AttributeError):
-            pass
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    return h
-
-
 def solve_exact(inst: WTAInstance, *, time_limit: float = 600.0, rel_tol: float = 1e-9, max_rounds: int = 200) -> WTASolution:
     """Exact WTA by outer approximation (cutting planes) on the HiGHS MILP solver.
 
@@ -533,11 +508,10 @@ def solve_exact(inst: WTAInstance, *, time_limit: float = 600.0, rel_tol: float 
     inc = solve_heuristic(inst)
     best_x, ub = inc.x, inc.objective
 
-    h = _quiet_highs(highspy)
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", rel_tol / 10)
     h.setOptionValue("mip_abs_gap", 0.0)
-    h.setOptionValue("threads", 1)
     inf = highspy.kHighsInf
     nx = m * n
     # columns: x (m*n, row-major), then z (n)

@@ -6,12 +6,12 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
+from backstop.scenario.models.base import Section, field
 from backstop.scenario.models.forcegen import ForcegenSection
 from backstop.scenario.models.monitor import MonitorSection
 from backstop.scenario.models.seas import SeasSection
 from backstop.scenario.models.skies import SkiesSection
 from backstop.scenario.models.summit import SummitSection
-from backstop.scenario.models.base import Section, field
 
 
 class ScenarioMeta(Section):
