@@ -34,6 +34,9 @@ DAMAGE_PER_KG = {"city": 2e-5, "port": 2e-4, "energy": 2e-4, "military": 2e-4, "
 """Share of a site's value destroyed per kg of warhead that arrives (assumption: a 50 kg Shahed
 warhead destroys 0.1 % of a city's value, 1 % of a port's or power plant's)."""
 
+CHUNK = 5000
+"""Trials simulated together (memory: ``4 n_draws CHUNK`` bytes of uniforms per chunk)."""
+
 
 @dataclass(frozen=True)
 class Engagement:
@@ -72,7 +75,7 @@ class TrialOutcome:
     cost_usd: np.ndarray  # (N,) interceptor cost
 
 
-def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int, rng: np.random.Generator, *, chunk: int = 2000, eng: Engagement | None = None) -> TrialOutcome:
+def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int, rng: np.random.Generator, *, chunk: int = CHUNK, eng: Engagement | None = None) -> TrialOutcome:
     """Run ``trials`` independent trials of one wave.
 
     Parameters
@@ -122,71 +125,96 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
     pos = np.full(T, -1)
     pos[idx[order]] = np.arange(len(idx))
     cols_c = [pos[c] for c in eng.cols]  # kept in arrival order (magazine cumsum)
-    starts = np.searchsorted(inv[order], np.arange(len(keys)))
+    bounds = np.searchsorted(inv[order], np.arange(len(keys) + 1)).tolist()
     g_site, g_cls, g_logd = keys[:, 0].astype(np.int64), keys[:, 1].astype(np.int64), keys[:, 2]
-    g_real = (g_cls != CLASSES.index("decoy")).astype(np.float32)
-    site_list, site_starts = np.unique(g_site, return_index=True)
-    cls_masks = [np.nonzero(g_cls == c)[0] for c in range(C)]
+    g_real = g_cls != CLASSES.index("decoy")
+    groups = [(bounds[g], bounds[g + 1], int(g_cls[g]), int(g_site[g]), bool(g_real[g]), float(g_logd[g])) for g in range(len(keys))]
+    # (battery, first uniform row, number of threats, magazine binds?) -- the uniforms of a chunk
+    # are drawn by one call, (n_draws, n): battery b reads rows off:off+k (its threats in arrival order)
+    plan, off = [], 0
+    for b in range(B):
+        k = len(cols_c[b])
+        if k:
+            mag = int(bat.magazine[b])
+            plan.append((b, off, k, mag if 0 <= mag < 2 * k else -1, bool(bat.look[b]), eng.pk1[b][:, None], eng.pk2[b][:, None], cols_c[b]))
+            off += k
+    assert off == eng.n_draws
     out_cls = np.empty((trials, C))
     out_site = np.empty((trials, S), np.float32)
     out_val = np.empty(trials)
     out_pop = np.empty(trials)
     out_used = np.zeros((trials, B), np.int64)
+    value = assets.value[:, None]
+    pop_pos = assets.population > 0
     for lo in range(0, trials, chunk):
         hi = min(trials, lo + chunk)
         n = hi - lo
+        u_all = rng.random((eng.n_draws, n), dtype=np.float32)  # exactly what draw_floor draws
         # threats on the first axis: a layer's threats are whole rows (contiguous gathers/scatters)
         alive = np.ones((len(idx), n), dtype=bool)
-        for b in range(B):
-            cols = cols_c[b]
-            k = len(cols)
-            if k == 0:
-                continue
+        used = out_used[lo:hi].T  # (B, n) view
+        for b, off, k, mag, look, p1, p2, cols in plan:
+            u = u_all[off : off + k]
             a = alive[cols]
-            u = rng.random((k, n), dtype=np.float32)
-            surv = u >= eng.pk2[b][:, None]  # survives both shots
-            mag = int(bat.magazine[b])
-            if 0 <= mag < 2 * k:
-                if bat.look[b]:
-                    shots = a.view(np.int8) + (a & (u >= eng.pk1[b][:, None])).view(np.int8)
+            surv = u >= p2  # survives both shots
+            if mag >= 0:
+                # shots fired at each threat: 1 + miss (shoot-look-shoot) or 2 (shoot-shoot), only at
+                # threats still alive; the battery engages while the running total fits the magazine
+                if look:
+                    shots = np.greater_equal(u, p1)
+                    shots &= a
+                    shots = shots.view(np.int8)
+                    shots += a.view(np.int8)
                 else:
                     shots = a.view(np.int8) * np.int8(2)
-                ok = np.cumsum(shots, axis=0, dtype=np.int32) <= mag
-                shots *= ok
-                surv |= ~ok
-                alive[cols] = a & surv
-                out_used[lo:hi, b] = shots.sum(axis=0, dtype=np.int32)
+                cs = shots.astype(np.int16) if 2 * k > 127 else shots.copy()
+                for r in range(1, k):  # cumulative sum down the arrival axis, row by row (in place)
+                    np.add(cs[r], cs[r - 1], out=cs[r])
+                over = cs > mag
+                surv |= over
+                np.logical_not(over, out=over)
+                shots *= over.view(np.int8)
+                used[b] = shots.sum(axis=0, dtype=np.int32)
+                surv &= a
+                alive[cols] = surv
             else:
-                alive[cols] = a & surv
                 fired = a.view(np.int8).sum(axis=0, dtype=np.int32)
-                if bat.look[b]:
-                    np.greater_equal(u, eng.pk1[b][:, None], out=surv)
-                    surv &= a
-                    fired += surv.view(np.int8).sum(axis=0, dtype=np.int32)
+                surv &= a
+                alive[cols] = surv
+                if look:
+                    miss = np.greater_equal(u, p1)
+                    miss &= a
+                    fired += miss.view(np.int8).sum(axis=0, dtype=np.int32)
                 else:
                     fired *= 2
-                out_used[lo:hi, b] = fired
-        if len(idx):
-            gs = np.add.reduceat(alive.view(np.int8).astype(np.float32), starts, axis=0)  # (G, n)
-            for c in range(C):
-                out_cls[lo:hi, c] = gs[cls_masks[c]].sum(axis=0) + const_cls[c]
-            per_site = np.tile(const_site, (n, 1))
-            per_site[:, site_list] += np.add.reduceat(gs * g_real[:, None], site_starts, axis=0).T
-            logs = np.tile(const_log, (n, 1))
-            logs[:, site_list] += np.add.reduceat(gs * g_logd[:, None].astype(np.float32), site_starts, axis=0).T
-        else:
-            out_cls[lo:hi] = const_cls[None, :]
-            per_site = np.tile(const_site, (n, 1))
-            logs = np.tile(const_log, (n, 1))
-        out_site[lo:hi] = per_site
-        out_val[lo:hi] = (assets.value[None, :] * -np.expm1(logs)).sum(axis=1)
-        out_pop[lo:hi] = ((per_site > 0.5) * assets.population[None, :]).sum(axis=1)
+                used[b] = fired
+        # outputs: survivors per (site, class, damage) group (contiguous rows), then per class and site
+        cls_sum = np.zeros((C, n), np.int32)
+        cls_sum += const_cls[:, None].astype(np.int32)
+        site_sum = np.zeros((S, n), np.int32)
+        site_sum += const_site[:, None].astype(np.int32)
+        logs = np.empty((S, n))
+        logs[:] = const_log[:, None]
+        for g0, g1, c, s, real, lg in groups:
+            cnt = alive[g0:g1].view(np.int8).sum(axis=0, dtype=np.int16)
+            cls_sum[c] += cnt
+            if real:
+                site_sum[s] += cnt
+                if lg:
+                    logs[s] += lg * cnt
+        out_cls[lo:hi] = cls_sum.T
+        out_site[lo:hi] = site_sum.T
+        np.expm1(logs, out=logs)
+        out_val[lo:hi] = -(value * logs).sum(axis=0)
+        out_pop[lo:hi] = assets.population[pop_pos] @ (site_sum[pop_pos] > 0)
     cost = out_used @ bat.cost_usd
     return TrialOutcome(np.rint(out_cls), np.rint(out_site), out_val, out_pop, out_used, cost)
 
 
-def draw_floor(n_draws: int, trials: int, rng: np.random.Generator, chunk: int = 2000) -> float:
-    """The NumPy floor: draw the same number of float32 uniforms the simulator draws (benchmark)."""
+def draw_floor(n_draws: int, trials: int, rng: np.random.Generator, chunk: int = CHUNK) -> float:
+    """The NumPy floor (benchmark): draw exactly the uniforms the simulator consumes -- one
+    ``rng.random((n_draws, n), dtype=float32)`` call per chunk of ``n`` trials, same generator,
+    same dtype, same shapes -- and nothing else."""
     s = 0.0
     for lo in range(0, trials, chunk):
         n = min(chunk, trials - lo)
