@@ -16,7 +16,6 @@ from backstop.errors import Problem
 from backstop.scenario.models import TABLES
 from backstop.scenario.scenario import Scenario
 
-
 _REF_TABLES = {
     "state": ("states", "iso3"),
     "capability": ("capabilities", "id"),
