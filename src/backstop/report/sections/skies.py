@@ -51,18 +51,20 @@ def depletion_chart(result: Result) -> str:
     k = 0
     for s, stock in c["stock"].items():
         st = np.asarray(stock, float)
-        if st.size == 0 or st.max() <= 0 or s in ("ew_jammer_team",):
+        if st.size == 0 or st[0] <= 0 or s in ("ew_jammer_team",):
             continue
-        ax.plot(nights, st / st[0], label=s, color=PALETTE[k % len(PALETTE)], lw=1.2)
+        if st.min() >= st[0]:  # never drawn down: production keeps up; listed in the table below
+            continue
+        ax.plot(nights, np.minimum(st / st[0], 1.05), label=s, color=PALETTE[k % len(PALETTE)], lw=1.2)
         ro = c["runs_out"].get(s)
         if ro:
             ax.axvline(ro["night"], color=PALETTE[k % len(PALETTE)], lw=0.6, ls=":")
         k += 1
     ax.set_xlabel("night")
     ax.set_ylabel("stock / initial stock")
-    ax.set_ylim(0, 1.6)
-    ax.set_title(f"Interceptor stocks, wave '{c['wave']}' every night (dotted: the night a type runs out)", loc="left", fontsize=9)
-    ax.legend(fontsize=6, ncol=3)
+    ax.set_ylim(0, 1.08)
+    ax.set_title(f"Interceptor stocks drawn down, wave '{c['wave']}' every night (dotted: the night a type runs out)", loc="left", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return to_svg(fig)
 
 
