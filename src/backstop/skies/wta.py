@@ -109,12 +109,18 @@ def check_feasible(inst: WTAInstance, x: np.ndarray) -> bool:
 def greedy_mmr(inst: WTAInstance) -> np.ndarray:
     """Maximum-marginal-return greedy: repeatedly give one unit to the (type, target) pair with the
     largest drop in expected surviving value ``S_j p_ij`` (den Broeder et al. 1959)."""
-    m, n = inst.shape
+    return mmr_fill(inst, np.zeros(inst.shape, dtype=np.int64))
+
+
+def mmr_fill(inst: WTAInstance, x: np.ndarray) -> np.ndarray:
+    """Complete a partial assignment ``x`` (modified in place and returned) by maximum marginal
+    return: each spare unit goes to the pair with the largest drop ``S_j p_ij`` in expected
+    surviving value, ``S_j`` being target ``j``'s current survival value."""
+    n = inst.shape[1]
     p = inst.p
     q = 1.0 - p
-    s = inst.values.astype(float).copy()
-    avail = inst.units.astype(np.int64).copy()
-    x = np.zeros((m, n), dtype=np.int64)
+    s = inst.values * np.exp((x * np.log(np.clip(q, _TINY, 1.0))).sum(axis=0))
+    avail = (inst.units - x.sum(axis=1)).astype(np.int64)
     gain = s[None, :] * p
     gain[avail <= 0, :] = -1.0
     for _ in range(int(avail.sum())):
@@ -323,28 +329,10 @@ def type_sweep(inst: WTAInstance, x: np.ndarray, *, max_sweeps: int = 20) -> np.
 def ruin_recreate(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, share: float = 0.15) -> np.ndarray:
     """Ruin and recreate (Schrimpf et al. 2000): strip every unit from a random share of the
     targets, then re-insert the spare units by maximum marginal return."""
-    m, n = inst.shape
     x = x.copy()
-    ruin = rng.random(n) < share
+    ruin = rng.random(inst.shape[1]) < share
     x[:, ruin] = 0
-    q = 1.0 - inst.p
-    s = inst.values * np.exp((x * np.log(np.clip(q, _TINY, 1.0))).sum(axis=0))
-    avail = inst.units - x.sum(axis=1)
-    gain = s[None, :] * inst.p
-    gain[avail <= 0, :] = -1.0
-    for _ in range(int(avail.sum())):
-        k = int(np.argmax(gain))
-        i, j = divmod(k, n)
-        if gain[i, j] <= 0:
-            break
-        x[i, j] += 1
-        s[j] *= q[i, j]
-        avail[i] -= 1
-        gain[:, j] = s[j] * inst.p[:, j]
-        gain[avail <= 0, j] = -1.0
-        if avail[i] <= 0:
-            gain[i, :] = -1.0
-    return x
+    return mmr_fill(inst, x)
 
 
 def default_budget(inst: WTAInstance) -> float:
