@@ -40,7 +40,7 @@ for _mod in COMMAND_MODULES:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and map errors to exit codes (0 ok, 2 bad input, 1 internal)."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except InputError as exc:
         err_console.print(f"[bold red]error:[/] {len(exc.problems)} problem(s) in the input")
         for p in exc.problems:
@@ -67,4 +67,5 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(1)
     else:
-        sys.exit(0)
+        # a command's typer.Exit(n) comes back as its return value in non-standalone mode
+        sys.exit(code if isinstance(code, int) else 0)

@@ -23,6 +23,7 @@ def import_(
     db: DbOpt = Path(DEFAULT_DB),
     parquet: Annotated[Path | None, typer.Option("--parquet", help="Also export the store's tables as Parquet to this folder.")] = None,
     as_json: JsonOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 2 when any row was rejected (the valid rows still land).")] = False,
 ) -> None:
     """Import a file into the store in one transaction; bad rows are listed with their line numbers."""
     from backstop.errors import input_error
@@ -37,7 +38,13 @@ def import_(
         counts = store.counts()
     if as_json:
         print_json({**res.to_dict(), "store": str(db), "store_counts": counts})
-        return
+    else:
+        _print_import(file, db, res, counts)
+    if strict and res.rows_bad:
+        raise typer.Exit(2)
+
+
+def _print_import(file: Path, db: Path, res, counts: dict) -> None:
     if res.skipped:
         console.print(f"[yellow]already imported[/]: {file} (sha256 {res.sha256[:12]}...): nothing added", highlight=False)
     else:
