@@ -21,6 +21,7 @@ from backstop.errors import InputError, Problem
 from backstop.reference.states import state_names
 from backstop.results import Assumption, Result
 from backstop.summit.airspace import Closure, closures
+from backstop.summit.derogations import MinimalDerogations, minimal_derogations
 from backstop.summit.law import LEVELS, Finding, active_warrants, icc_findings
 from backstop.summit.routing import Route, get_router
 from backstop.summit.venues import LeaderInput, SummitInputs, VenueInput, adhoc_venue, load_inputs
@@ -44,6 +45,8 @@ class LegResult:
     derogations: list[str]
     flight_h: float | None
     direct_overflown: list[str] | None = None
+    minimal: MinimalDerogations | None = None
+    """For ``needs_derogation``: the smallest set of states whose derogations open a route."""
 
     def to_json(self) -> dict | None:
         if self.route is None:
@@ -57,6 +60,7 @@ class LegResult:
             "flight_time_h": None if self.flight_h is None else round(self.flight_h, 2),
             "overflown": self.overflown,
             "derogations_needed": self.derogations,
+            "minimal_derogations": None if self.minimal is None else self.minimal.to_json(),
             "waypoints": [[round(x, 4), round(y, 4)] for x, y in r.waypoints],
         }
 
@@ -71,6 +75,22 @@ def _names(codes, names) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _minimal_sentence(leg: LegResult, names) -> str:
+    """The reason sentence on the smallest set of derogations (see :mod:`backstop.summit.derogations`)."""
+    m = leg.minimal
+    if m is None:
+        return "Other sets of derogations may serve at the price of a detour (test them with --allow-overflight)."
+    if m.route is None:
+        return ("No smaller set of derogations was found within the search caps." if m.capped else
+                "No smaller set of derogations opens a route.")
+    if len(m.states) < len(leg.derogations):
+        who = _names(list(m.states), names) + (" alone" if len(m.states) == 1 else " together")
+        return (f"{who} could grant passage: {m.route.distance_km:,.0f} km, a {m.route.detour_km:,.0f} km detour; "
+                f"the shortest route needs {_names(leg.derogations, names)}."
+                + (" (The search stopped at its cap: a still smaller set may exist.)" if m.capped else ""))
+    return "No smaller set of derogations opens a route" + (" within the search caps." if m.capped else ".")
 
 
 class SummitPlanner:
@@ -130,6 +150,7 @@ class SummitPlanner:
                 groups.setdefault(frozenset(set(master) - self.allow - exempt), []).append(v)
             router = get_router(master) if master else None
             results: list[tuple[VenueInput, str, Route | None, list[str]]] = []
+            minimal: dict[VenueInput, MinimalDerogations] = {}
             for forbidden, vs in groups.items():
                 dests = [(v.lon, v.lat) for v in vs]
                 if router is None:
@@ -150,6 +171,7 @@ class SummitPlanner:
                     soft = set(forbidden) - hard
                     inside = (router.obs.containing(*o) | router.obs.containing(v.lon, v.lat)) & soft
                     results.append((v, "needs_derogation", route, sorted(inside)))
+                    minimal[v] = minimal_derogations(router, o, (v.lon, v.lat), forbidden, hard, mandatory=inside)
             routed = [r for r in results if r[2] is not None]
             from backstop.summit.routing import paths_of
 
@@ -168,7 +190,7 @@ class SummitPlanner:
                     soft = set(master) - self.allow - hard_all - ({v.state} if v.state in cl and cl[v.state].waivable_by_host else set())
                     derog = sorted((set(over) & soft) | set(inside), key=lambda s: (over.index(s) if s in over else 99, s))
                 flight_h = route.distance_km / self.cruise_kmh + self.ground_h if route.distance_km > 0 else 0.0
-                self._legs[(leader, v)] = LegResult(status, route, over, derog, flight_h, direct_of.get(id(r), over))
+                self._legs[(leader, v)] = LegResult(status, route, over, derog, flight_h, direct_of.get(id(r), over), minimal.get(v))
 
     def leg_findings(self, leader: LeaderInput, venue: VenueInput, leg: LegResult) -> list[Finding]:
         n = self.names
@@ -202,7 +224,7 @@ class SummitPlanner:
             src = "; ".join(dict.fromkeys(cl[s].source for s in leg.derogations if s in cl))
             out.append(Finding("conditional", f"No route avoids the airspace closed to {who.split(chr(39))[0]}'s aircraft: the shortest route with derogations needs them from "
                                               f"{_names(leg.derogations, n)} (closures: {src}); it is {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}. "
-                                              "Other sets of derogations may serve at the price of a detour (test them with --allow-overflight)."))
+                                              + _minimal_sentence(leg, n)))
         return out
 
     def judge(self, leaders: list[LeaderInput], venue: VenueInput, vetoes) -> dict:
