@@ -16,8 +16,10 @@ Exact enumeration of subsets in increasing size, each subset answered by one sho
 query (:meth:`Router.route` on the edges whose blockers avoid the still-forbidden states):
 
 * **mandatory states**: a waivable state containing the origin or the venue belongs to every
-  set; a state ``s`` such that no route exists with every *other* candidate allowed is also
-  mandatory (monotonicity: allowing more states never removes a route);
+  set; before sets of two or more extra states are tried, a state ``s`` such that no route
+  exists with every *other* candidate allowed is also made mandatory (monotonicity: allowing
+  more states never removes a route); if no route exists with every candidate allowed, none is
+  sought further;
 * **corridor**: candidates are the waivable states with an obstacle vertex inside the geodesic
   ellipse ``d(o, x) + d(x, t) <= L_max`` with ``L_max = direct + max(direct, DETOUR_CAP_KM)``;
   a route no longer than ``L_max`` stays inside the ellipse, so no other state can be entered
@@ -133,36 +135,41 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
     t0 = time.perf_counter()
     soft = forbidden - hard
     must = set(mandatory) & soft
+    checked = False
     cands = [s for s in corridor_states(router, origin, dest, soft - must, cap_km) if s not in must]
-    # states without which no route exists even with every other candidate allowed are mandatory too
-    base_allowed = set(cands) | must
-    if router.route(origin, dest, forbidden - base_allowed) is None:
+    if router.route(origin, dest, forbidden - (set(cands) | must)) is None:
         res = MinimalDerogations((), None, False, tuple(cands))
         _CACHE[key] = res
         return res
-    for s in list(cands):
-        if router.route(origin, dest, forbidden - (base_allowed - {s})) is None:
-            must.add(s)
-            cands.remove(s)
     best: tuple[float, tuple[str, ...], Route] | None = None
     capped = False
-    for k in range(0, max(0, max_size - len(must)) + 1):
-        for combo in combinations(cands, k):
-            if time.perf_counter() - t0 > time_s:
-                capped = True
-                break
-            allowed = must | set(combo)
-            r = router.route(origin, dest, forbidden - allowed)
-            if r is not None:
-                cand = (r.distance_km, tuple(sorted(allowed)), r)
-                if best is None or cand[:2] < best[:2]:
-                    best = cand
-        if best is not None or capped:
+    size = len(must)
+    while best is None and not capped:
+        if size > max_size:
+            capped = True
             break
-    else:
-        capped = best is None and len(must) + len(cands) > max_size
-    if len(must) > max_size:
-        capped = True
+        k = size - len(must)
+        if k >= 2 and not checked:
+            # before pairs: states without which no route exists (every other candidate allowed) are mandatory
+            allowed_all = set(cands) | must
+            for s in list(cands):
+                if router.route(origin, dest, forbidden - (allowed_all - {s})) is None:
+                    must.add(s)
+                    cands.remove(s)
+            checked = True
+            k = size - len(must)
+        if 0 <= k <= len(cands):
+            for combo in combinations(cands, k):
+                if time.perf_counter() - t0 > time_s:
+                    capped = True
+                    break
+                allowed = must | set(combo)
+                r = router.route(origin, dest, forbidden - allowed)
+                if r is not None and (best is None or (r.distance_km, tuple(sorted(allowed))) < best[:2]):
+                    best = (r.distance_km, tuple(sorted(allowed)), r)
+        elif k > len(cands):
+            break  # cannot happen when every candidate allowed opens a route
+        size += 1
     res = MinimalDerogations(() if best is None else best[1], None if best is None else best[2], capped, tuple(cands))
     _CACHE[key] = res
     return res
