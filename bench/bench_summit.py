@@ -50,6 +50,9 @@ def _run(inputs):
         "detours": sum(x is not None and x["status"] == "detour" for x in routes),
         "derogation": sum(x is not None and x["status"] == "needs_derogation" for x in routes),
         "feasible": sum(row["verdict"] == "feasible" for row in v),
+        "min_sets": sum(x is not None and x.get("minimal_derogations") is not None for x in routes),
+        "min_smaller": sum(x is not None and bool(x.get("minimal_derogations")) and x["minimal_derogations"]["states"] is not None
+                           and len(x["minimal_derogations"]["states"]) < len(x["derogations_needed"]) for x in routes),
         "cpu_s": round(cpu_s, 3),
     }
 

@@ -324,6 +324,8 @@ def plan(
                 "total_flight_h": r["total_flight_h"], "total_detour_km": r["total_detour_km"],
                 **{f"{k}_km": (None if v is None else v["distance_km"]) for k, v in r["routes"].items()},
                 **{f"{k}_route": ("none" if v is None else v["status"]) for k, v in r["routes"].items()},
+                "min_derogations": "; ".join(f"{k}: {'+'.join(v['minimal_derogations']['states'] or ['none'])}" for k, v in r["routes"].items()
+                                             if v is not None and v.get("minimal_derogations")),
                 "reason": r["reasons"][0] if r["reasons"] else "",
             }
             for r in rows
