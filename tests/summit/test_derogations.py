@@ -114,3 +114,11 @@ def test_no_route_and_json_shape(router):
     assert isinstance(res.route, Route)
     j = res.to_json()
     assert set(j) == {"states", "distance_km", "detour_km", "capped"}
+
+
+def test_caps_are_reported(router):
+    o, t = (26.1, 44.4), (23.3, 42.7)  # Bucharest (in Romania) to Sofia (in Bulgaria)
+    res = minimal_derogations(router, o, t, {"ROU", "BGR"}, set(), max_size=1)
+    assert res.capped and res.route is None  # two states are needed, one allowed
+    res = minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=0.0)
+    assert res.capped and res.to_json()["capped"] is True

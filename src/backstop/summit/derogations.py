@@ -129,9 +129,11 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
         length.
     """
     forbidden, hard = frozenset(forbidden), frozenset(hard) & frozenset(forbidden)
-    key = (id(router), tuple(origin), tuple(dest), forbidden, hard, frozenset(mandatory), max_size, cap_km)
+    key = (router.obs.states, router.obs.n, tuple(origin), tuple(dest), forbidden, hard, frozenset(mandatory), max_size, cap_km)
     if key in _CACHE:
         return _CACHE[key]
+    if len(_CACHE) > 100_000:
+        _CACHE.clear()
     t0 = time.perf_counter()
     soft = forbidden - hard
     must = set(mandatory) & soft
