@@ -45,7 +45,9 @@ class Problem:
         fld = f" field '{self.field}'" if self.field else ""
         val = f" (value {self.value!r})" if self.value != "" else ""
         hint = f" Hint: {self.hint}" if self.hint else ""
-        return f"{where}:{fld}{val}: {self.message}.{hint}"
+        detail = f"{fld}{val}".strip()
+        head = f"{where}: {detail}" if detail else where
+        return f"{head}: {self.message}.{hint}"
 
     def to_dict(self) -> dict:
         return asdict(self)
