@@ -476,6 +476,36 @@ class Router:
     def __init__(self, master: frozenset[str] | set[str], tol_km: float = SIMPLIFY_KM):
         self.obs = obstacle_set(frozenset(master), tol_km)
         self._trees: dict = {}
+        self._origin_legs: dict = {}
+        self._dest_legs: dict = {}
+
+    def _legs_from(self, origin: tuple[float, float]):
+        """Legs from ``origin`` to every graph node tangent to it: node ids, lengths [km] and the
+        states blocking each leg (bool rows).  Independent of the forbidden set, so cached per origin."""
+        if origin not in self._origin_legs:
+            obs = self.obs
+            o_xyz = unit_vectors(np.array([origin[0]]), np.array([origin[1]]))[0]
+            cand = np.arange(obs.n)
+            cand = cand[obs.tangent_to(cand, o_xyz)] if obs.n else cand
+            if len(cand):
+                olen = geodesic_km(origin[0], origin[1], obs.lon[cand], obs.lat[cand])
+                paths = densify(np.full(len(cand), origin[0]), np.full(len(cand), origin[1]), obs.lon[cand], obs.lat[cand])
+                oblock = obs.blockers(paths)
+            else:
+                olen, oblock = np.zeros(0), np.zeros((0, len(obs.states)), bool)
+            self._origin_legs[origin] = (cand, olen, oblock)
+        return self._origin_legs[origin]
+
+    def _leg_blockers_to(self, dest: tuple[float, float], nodes: np.ndarray) -> np.ndarray:
+        """States blocking the legs from ``nodes`` to ``dest`` (bool rows), cached per (dest, node)."""
+        cache = self._dest_legs.setdefault(dest, {})
+        missing = np.array([v for v in nodes.tolist() if v not in cache], dtype=int)
+        if len(missing):
+            obs = self.obs
+            paths = densify(obs.lon[missing], obs.lat[missing], np.full(len(missing), dest[0]), np.full(len(missing), dest[1]))
+            for v, row in zip(missing.tolist(), obs.blockers(paths), strict=True):
+                cache[v] = row
+        return np.array([cache[v] for v in nodes.tolist()], dtype=bool).reshape(len(nodes), len(self.obs.states))
 
     def _tree(self, origin: tuple[float, float], fmask: np.ndarray):
         key = (origin, fmask.tobytes())
@@ -485,15 +515,10 @@ class Router:
         n = obs.n
         valid = obs.node_valid(fmask)
         ok_edge = valid[obs.gi] & valid[obs.gj] & ~(obs.gblock[:, fmask].any(axis=1))
-        # origin legs
-        o_xyz = unit_vectors(np.array([origin[0]]), np.array([origin[1]]))[0]
-        cand = np.nonzero(valid)[0]
-        cand = cand[obs.tangent_to(cand, o_xyz)] if len(cand) else cand
-        olen = geodesic_km(origin[0], origin[1], obs.lon[cand], obs.lat[cand]) if len(cand) else np.zeros(0)
-        if len(cand):
-            paths = densify(np.full(len(cand), origin[0]), np.full(len(cand), origin[1]), obs.lon[cand], obs.lat[cand])
-            oblock = obs.blockers(paths)[:, fmask].any(axis=1)
-            cand, olen = cand[~oblock], olen[~oblock]
+        # origin legs: tangent nodes that are valid under this forbidden set and not blocked by it
+        cand, olen, oblock = self._legs_from(origin)
+        keep = valid[cand] & ~oblock[:, fmask].any(axis=1)
+        cand, olen = cand[keep], olen[keep]
         rows = np.concatenate([obs.gi[ok_edge], obs.gj[ok_edge], np.full(len(cand), n), cand])
         cols = np.concatenate([obs.gj[ok_edge], obs.gi[ok_edge], cand, np.full(len(cand), n)])
         w = np.concatenate([obs.glen[ok_edge], obs.glen[ok_edge], olen, olen])
@@ -574,8 +599,7 @@ class Router:
             if lb[s] >= best:
                 break
             c = cand[s : s + size]
-            paths = densify(obs.lon[c], obs.lat[c], np.full(len(c), dest[0]), np.full(len(c), dest[1]))
-            ok = ~obs.blockers(paths)[:, fmask].any(axis=1)
+            ok = ~self._leg_blockers_to(dest, c)[:, fmask].any(axis=1)
             if ok.any():
                 j = int(np.argmax(ok))  # first (smallest bound) visible candidate in the batch
                 if lb[s + j] < best:
