@@ -247,28 +247,28 @@ def validate_incidents(raw: pd.DataFrame, name: str, unit: str = "line") -> tupl
     m = date.isna()
     problems += _problems_for(raw, m, name, unit, "event_date", date_s, "not a date", "use YYYY-MM-DD (or YYYY-MM-DDTHH:MM)")
     bad |= m
-    coords = {}
-    for fld, lo, hi in (("latitude", -90, 90), ("longitude", -180, 180)):
+    def _range(lo, hi):
+        def parse(s):
+            v = pd.to_numeric(s, errors="coerce")
+            return v, v.isna() | (v < lo) | (v > hi)
+
+        return parse
+
+    checks = [
+        ("latitude", _range(-90, 90), "not a number in [-90, 90]", "decimal degrees (WGS84), latitude"),
+        ("longitude", _range(-180, 180), "not a number in [-180, 180]", "decimal degrees (WGS84), longitude"),
+        ("fatalities", _int_col, "not a whole number >= 0", "a count of people; leave empty for 0"),
+        ("injured", _int_col, "not a whole number >= 0", "a count of people; leave empty for 0"),
+        ("illustrative", _bool_col, "not true/false", "use true or false (or leave empty)"),
+        ("verified", _bool_col, "not true/false", "use true or false (or leave empty)"),
+    ]
+    typed = {}
+    for fld, parse, message, hint in checks:
         s = _col(raw, fld)
-        v = pd.to_numeric(s, errors="coerce")
-        m = v.isna() | (v < lo) | (v > hi)
-        problems += _problems_for(raw, m, name, unit, fld, s, f"not a number in [{lo}, {hi}]", f"decimal degrees (WGS84), {fld}")
+        v, m = parse(s)
+        problems += _problems_for(raw, m, name, unit, fld, s, message, hint)
         bad |= m
-        coords[fld] = v
-    ints = {}
-    for fld in ("fatalities", "injured"):
-        s = _col(raw, fld)
-        v, m = _int_col(s)
-        problems += _problems_for(raw, m, name, unit, fld, s, "not a whole number >= 0", "a count of people; leave empty for 0")
-        bad |= m
-        ints[fld] = v
-    bools = {}
-    for fld in ("illustrative", "verified"):
-        s = _col(raw, fld)
-        v, m = _bool_col(s)
-        problems += _problems_for(raw, m, name, unit, fld, s, "not true/false", "use true or false (or leave empty)")
-        bad |= m
-        bools[fld] = v
+        typed[fld] = v
     ok = ~bad
     out = pd.DataFrame(
         {
@@ -276,14 +276,14 @@ def validate_incidents(raw: pd.DataFrame, name: str, unit: str = "line") -> tupl
             "event_id": _col(raw, "event_id").to_numpy(),
             "event_date": date.dt.tz_convert(None).dt.normalize().to_numpy(),
             **{c: _col(raw, c).to_numpy() for c in ("event_type", "sub_event_type", "actor1", "actor2", "admin1", "location")},
-            "latitude": coords["latitude"].to_numpy(dtype=float),
-            "longitude": coords["longitude"].to_numpy(dtype=float),
-            "fatalities": ints["fatalities"].to_numpy(),
-            "injured": ints["injured"].to_numpy(),
+            "latitude": typed["latitude"].to_numpy(dtype=float),
+            "longitude": typed["longitude"].to_numpy(dtype=float),
+            "fatalities": typed["fatalities"].to_numpy(),
+            "injured": typed["injured"].to_numpy(),
             "notes": _col(raw, "notes").to_numpy(),
             "source": _col(raw, "source").to_numpy(),
-            "illustrative": bools["illustrative"].to_numpy(),
-            "verified": bools["verified"].to_numpy(),
+            "illustrative": typed["illustrative"].to_numpy(),
+            "verified": typed["verified"].to_numpy(),
         }
     )[ok.to_numpy()].reset_index(drop=True)
     problems.sort(key=lambda p: int(p.location.split()[-1]))
