@@ -1,20 +1,28 @@
-"""``backstop assess``: run every analysis present in a scenario, in dependency order.
+"""The analysis registry and ``backstop assess``: every analysis in one explicit list.
 
-Analyses that emit requirement lines (skies, seas) run before force generation, which reads
-them from ``RunContext.results``.  Each step is ``module:function`` with the signature
-``run(scenario, context) -> Result``, imported lazily so a step's dependencies load only
-when it runs.
+``ANALYSES`` is the one list that ``backstop assess``, the workspace's runs and sweeps all use.
+Each entry names a plain function ``run(scenario, context) -> Result`` imported here, so a reader
+(or a tool) can follow ``assess`` into every analysis.  Analyses that emit requirement lines
+(skies, seas) come before force generation, which reads them from ``RunContext.results``.
+
+This module imports every analysis (numpy, scipy, shapely...): command-line code imports it
+inside the command that needs it, so ``backstop --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from backstop import overview
+from backstop.forcegen import analysis as forcegen_analysis
+from backstop.monitor import analysis as monitor_analysis
 from backstop.results import Result
 from backstop.scenario import Scenario
+from backstop.seas import analysis as seas_analysis
+from backstop.skies import analysis as skies_analysis
+from backstop.summit import analysis as summit_analysis
 
 
 @dataclass
@@ -32,28 +40,33 @@ class RunContext:
 
 
 @dataclass(frozen=True)
-class Step:
-    """One analysis of the main job."""
+class Analysis:
+    """One analysis of the main job: a name (the key in results), a title and its ``run``."""
 
     name: str
     title: str
-    target: str
-    applies: Callable[[Scenario], bool] = lambda scenario: True
-
-    def load(self) -> Callable[[Scenario, RunContext], Result]:
-        module, func = self.target.split(":")
-        return getattr(importlib.import_module(module), func)
+    run: Callable[[Scenario, RunContext], Result]
 
 
-STEPS: list[Step] = [
-    Step("overview", "Scenario and coalition", "backstop.overview:run"),
-    Step("skies", "Safe skies", "backstop.skies.analysis:run"),
-    Step("seas", "Safe seas", "backstop.seas.analysis:run"),
-    Step("forcegen", "Force generation", "backstop.forcegen.analysis:run"),
-    Step("monitor", "Ceasefire and guarantee monitoring", "backstop.monitor.analysis:run"),
-    Step("summit", "Summit planner", "backstop.summit.analysis:run"),
-]
-"""The analyses of ``backstop assess``, in run order."""
+ANALYSES: tuple[Analysis, ...] = (
+    Analysis("overview", "Scenario and coalition", overview.run),
+    Analysis("skies", "Safe skies", skies_analysis.run),
+    Analysis("seas", "Safe seas", seas_analysis.run),
+    Analysis("forcegen", "Force generation", forcegen_analysis.run),
+    Analysis("monitor", "Ceasefire and guarantee monitoring", monitor_analysis.run),
+    Analysis("summit", "Summit planner", summit_analysis.run),
+)
+"""The analyses of ``backstop assess``, in run order (producers of requirement lines first)."""
+
+STEPS = ANALYSES  # the name older code and tests use
+
+
+def analysis(name: str) -> Analysis:
+    """The registered analysis called ``name`` (``KeyError`` listing the names otherwise)."""
+    for a in ANALYSES:
+        if a.name == name:
+            return a
+    raise KeyError(f"unknown analysis {name!r}; known: {', '.join(a.name for a in ANALYSES)}")
 
 
 def assess(
@@ -62,31 +75,29 @@ def assess(
     only: list[str] | None = None,
     seed: int | None = None,
     quick: bool = False,
-    on_step: Callable[[Step, str], None] | None = None,
+    on_step: Callable[[Analysis, str], None] | None = None,
 ) -> list[Result]:
-    """Run every applicable step on ``scenario`` and return the results in order.
+    """Run the registered analyses on ``scenario`` and return the results in order.
 
     Parameters
     ----------
     only : list of str, optional
-        Run only these steps (``overview`` always runs).
+        Run only these analyses (``overview`` always runs).
     seed : int, optional
         Overrides the scenario's random seeds.
     quick : bool
         Fewer Monte Carlo trials / shorter solves (for tests and previews).
     on_step : callable, optional
-        ``on_step(step, "start" | "done")`` for progress displays.
+        ``on_step(analysis, "start" | "done")`` for progress displays.
     """
     context = RunContext(seed=seed, quick=quick)
-    for step in STEPS:
+    for step in ANALYSES:
         if only and step.name not in only and step.name != "overview":
-            continue
-        if not step.applies(scenario):
             continue
         if on_step:
             on_step(step, "start")
         t0 = time.perf_counter()
-        result = step.load()(scenario, context)
+        result = step.run(scenario, context)
         result.metadata.setdefault("wall_s", round(time.perf_counter() - t0, 3))
         context.results[step.name] = result
         if on_step:

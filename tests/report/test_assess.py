@@ -47,12 +47,13 @@ def test_report_lists_assumptions_and_summary(bundled):
 
 
 def test_internal_error_exit_1_without_traceback(tmp_path, monkeypatch):
-    import backstop.overview
+    from backstop import pipeline
 
     def boom(scenario, context=None):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(backstop.overview, "run", boom)
+    broken = pipeline.Analysis("overview", "Scenario and coalition", boom)
+    monkeypatch.setattr(pipeline, "ANALYSES", (broken, *pipeline.ANALYSES[1:]))
     out = tmp_path / "out"
     code, _, err = run_cli("assess", "-o", str(out))
     assert code == 1

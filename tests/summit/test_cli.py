@@ -86,7 +86,7 @@ def test_pipeline_step_and_report(bundled):
     from backstop.report.sections.summit import render, split_antimeridian
 
     step = next(s for s in STEPS if s.name == "summit")
-    result = step.load()(bundled, RunContext(quick=True))
+    result = step.run(bundled, RunContext(quick=True))
     assert result.name == "summit" and len(result.data["venues"]) == 14
     html = render(result, bundled)
     assert "<svg" in html and "Istanbul" in html and len(html) < 600_000
