@@ -350,7 +350,7 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
 EXPECTED_COLUMNS = {
     "states.csv": "iso3,iso2,name,source,as_of",
     "memberships.csv": ",".join(MEMBERSHIP_COLUMNS),
-    "positions.csv": "iso3,body,position,text,source,as_of,assumption",
+    "positions.csv": "iso3,body,position,stated,text,source,as_of,assumption",
     "gdp.csv": "iso3,year,gdp_usd_bn,source,as_of,assumption",
     "capabilities.csv": "id,name,domain,ground,combat,air_isr_intel,unit,description,source,as_of",
     "zones.csv": "id,name,in_ukraine,state,lat,lon,description,source,as_of",
@@ -416,7 +416,7 @@ def check() -> int:
                 bad = df.index[~df[col].isin(["true", "false"])].tolist()
                 if bad:
                     err(f"{name}: non-boolean {col} in rows {bad}")
-            if col in ("as_of", "start", "end", "night_start"):
+            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until"):
                 vals = df[col][df[col] != ""]
                 parsed = pd.to_datetime(vals, format="%Y-%m-%d", errors="coerce")
                 if parsed.isna().any():

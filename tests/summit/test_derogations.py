@@ -50,14 +50,14 @@ def test_moscow_budapest_minimal_route_avoids_every_other_closed_state(budapest)
     sc, v = budapest
     route = v["routes"]["RUS"]
     m = route["minimal_derogations"]
-    closed = set(closures("RUS", OCT, sc.members)) - {"HUN"} - set(m["states"])
+    closed = set(closures("RUS", sc.snapshot_on(OCT))) - {"HUN"} - set(m["states"])
     # recompute the route through the library and check it independently (land + 12 nm by WGS84 distance)
     from backstop.summit.venues import adhoc_venue, load_inputs
 
-    inputs = load_inputs(sc, OCT, sc.config.summit.immunity_assurances)
+    inputs = load_inputs(sc, sc.snapshot_on(OCT), sc.config.summit.immunity_assurances)
     rus = next(ld for ld in inputs.leaders if ld.state == "RUS")
     bud = adhoc_venue("LHBP")
-    master = frozenset(closures("RUS", OCT, sc.members))
+    master = frozenset(closures("RUS", sc.snapshot_on(OCT)))
     router = get_router(master)
     forbidden = master - {"HUN"}
     res = minimal_derogations(router, (rus.lon, rus.lat), (bud.lon, bud.lat), forbidden, {"UKR"})
@@ -122,3 +122,15 @@ def test_caps_are_reported(router):
     assert res.capped and res.route is None  # two states are needed, one allowed
     res = minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=0.0)
     assert res.capped and res.to_json()["capped"] is True
+
+
+def test_time_capped_answer_is_not_served_to_a_larger_budget(router):
+    # regression (#11): the cache key left out the time budget, so a search cut off at 0 s
+    # returned its empty answer to a later call with 60 s that finds Bulgaria + Romania
+    o, t = (26.1, 44.4), (23.3, 42.7)
+    cut = minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=0.0)
+    assert cut.capped and cut.states == ()
+    full = minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=60.0)
+    assert not full.capped and full.states == ("BGR", "ROU")
+    # a complete answer serves any later call, a capped one a call with no larger budget
+    assert minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=0.0) is full

@@ -56,11 +56,22 @@ def facts_members(
     as_json: JsonOpt = False,
 ) -> None:
     """ISO3 codes of the members of a body on a date."""
-    from backstop.reference.states import members, normalise_body, state_names
+    from backstop.reference.states import (
+        DateNotCovered,
+        UnknownBody,
+        members,
+        normalise_body,
+        state_names,
+    )
 
     date = parse_date(as_of, "--as-of") or dt.date.today()
-    key = normalise_body(body)
-    codes = members(key, date)
+    try:
+        key = normalise_body(body)
+        codes = members(key, date)
+    except UnknownBody as exc:
+        raise exc.at("<cli>", "argument --body") from None
+    except DateNotCovered as exc:
+        raise exc.at("<cli>", "argument --as-of") from None
     if as_json:
         print_json({"body": key, "as_of": date, "count": len(codes), "members": codes})
         return

@@ -30,7 +30,8 @@ query (:meth:`Router.route` on the edges whose blockers avoid the still-forbidde
   (``capped``) and gives the best set found, if any.
 
 Shortest-path trees are cached by the router per (origin, forbidden subset), so the queries of
-one origin are shared by all its venues; answers are cached per (origin, venue, forbidden, hard).
+one origin are shared by all its venues; answers are cached per (origin, venue, forbidden, hard,
+caps); an answer cut short by the time cap is reused only by calls with no larger time budget.
 
 References
 ----------
@@ -80,6 +81,7 @@ class MinimalDerogations:
 
 
 _CACHE: dict = {}
+"""key -> (answer, time budget [s] it was found with)."""
 
 
 def corridor_states(router: Router, origin, dest, states, cap_km: float = DETOUR_CAP_KM) -> list[str]:
@@ -130,8 +132,10 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
     """
     forbidden, hard = frozenset(forbidden), frozenset(hard) & frozenset(forbidden)
     key = (router.obs.states, router.obs.n, tuple(origin), tuple(dest), forbidden, hard, frozenset(mandatory), max_size, cap_km)
-    if key in _CACHE:
-        return _CACHE[key]
+    hit = _CACHE.get(key)
+    if hit is not None and (not hit[0].capped or hit[1] >= time_s):
+        # an answer the time cap cut short serves only calls with no larger time budget
+        return hit[0]
     if len(_CACHE) > 100_000:
         _CACHE.clear()
     t0 = time.perf_counter()
@@ -141,7 +145,7 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
     cands = [s for s in corridor_states(router, origin, dest, soft - must, cap_km) if s not in must]
     if router.route(origin, dest, forbidden - (set(cands) | must)) is None:
         res = MinimalDerogations((), None, False, tuple(cands))
-        _CACHE[key] = res
+        _CACHE[key] = (res, time_s)
         return res
     best: tuple[float, tuple[str, ...], Route] | None = None
     capped = False
@@ -173,5 +177,5 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
             break  # cannot happen when every candidate allowed opens a route
         size += 1
     res = MinimalDerogations(() if best is None else best[1], None if best is None else best[2], capped, tuple(cands))
-    _CACHE[key] = res
+    _CACHE[key] = (res, time_s)
     return res

@@ -101,23 +101,42 @@ def _icc_rows() -> pd.DataFrame:
 
 
 def membership_note(iso3: str, date: dt.date, overrides: dict | None, names: dict[str, str]) -> str | None:
-    """A sentence on an unconfirmed or overridden ICC membership interval of ``iso3``, if any."""
+    """A sentence on ``iso3``'s Rome Statute membership that matters on ``date``, if any.
+
+    * a scenario override of the interval is always reported;
+    * a withdrawal takes effect one year after its notification (Rome Statute Art. 127(1)):
+      between the notification and that date the state is still a party that has notified its
+      withdrawal; from that date on an unconfirmed end is reported with its uncertainty;
+    * before the notification nothing is said (a 2016 verdict on Hungary does not cite 2025).
+    """
     key = f"icc:{iso3}"
-    return _membership_note(iso3, key in (overrides or {}), (overrides or {}).get(key), names.get(iso3, iso3))
+    overrides = overrides or {}
+    return _membership_note(iso3, date, key in overrides, overrides.get(key), names.get(iso3, iso3))
+
+
+def _add_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
 
 
 @lru_cache(maxsize=512)
-def _membership_note(iso3: str, overridden: bool, end, name: str) -> str | None:
-    rows = _icc_rows()
-    rows = rows[rows["iso3"] == iso3]
+def _membership_note(iso3: str, date: dt.date, overridden: bool, end, name: str) -> str | None:
     key = f"icc:{iso3}"
     if overridden:
         return (
             f"The scenario overrides {name}'s Rome Statute membership ({key}): "
             + ("it is treated as still a party." if end is None else f"it is treated as ending on {_d(end)}.")
         )
-    for _, r in rows.iterrows():
-        if not r["confirmed"]:
+    rows = _icc_rows()
+    for _, r in rows[(rows["iso3"] == iso3) & (rows["end"].notna())].iterrows():
+        ends = r["end"]
+        notified = _add_years(ends, -1)
+        if notified <= date < ends:
+            return (f"{name} notified its withdrawal from the Rome Statute on {_d(notified)}; it takes effect on {_d(ends)} "
+                    f"(Art. 127(1): one year after the notification), so {name} is still a party on {_d(date)} (source: {r['source']}).")
+        if date >= ends and not r["confirmed"]:
             return (
                 f"{name}'s status is uncertain: {r['note']} (source: {r['source']}); "
                 f"set the override {key} to test the other reading."

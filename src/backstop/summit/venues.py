@@ -71,8 +71,9 @@ def _resolve_airport(code: str, file: str, loc: str, fld: str, problems: list[Pr
     return a
 
 
-def load_inputs(scenario, date: dt.date, extra_assurances: list[str] = ()) -> SummitInputs:
-    """Leaders, venues and vetoes of a scenario, bundled defaults applied, all codes checked."""
+def load_inputs(scenario, snapshot, extra_assurances: list[str] = ()) -> SummitInputs:
+    """Leaders, venues and vetoes of a scenario on the snapshot's date, bundled defaults applied, all codes checked."""
+    date = snapshot.as_of
     names = state_names()
     iso3_of = _iso2_to_iso3()
     problems: list[Problem] = []
