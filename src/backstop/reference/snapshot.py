@@ -18,8 +18,11 @@ Rules (each a function below, each tested):
 * **GDP**: per state, the latest year not after the date's year; where the table has no such
   year the earliest year bundled is used and ``gdp_note`` says so;
 * **airspace restrictions**: rows of ``airspace_restrictions.csv`` in force on the date;
-* **leaders**, **host assurances** and **overflight offers**: see
-  :mod:`backstop.reference.summit_facts` (dated office-holders and dated statements).
+* **leaders**: the office-holders of ``leaders.csv`` with ``start <= date < end`` (a 2023 US
+  leader is Joe Biden);
+* **summit facts**: rows of ``summit_facts.csv`` (invitations, immunity assurances, overflight
+  offers, airspace a leader's aircraft has avoided in practice) with ``from <= date <= until``;
+* **precedents**: the ICC's non-compliance findings decided on or before the date.
 """
 
 from __future__ import annotations
@@ -63,6 +66,57 @@ class AirspaceRestriction:
 
 
 @dataclass(frozen=True)
+class OfficeHolder:
+    """A leader in office on the date (a row of ``leaders.csv``)."""
+
+    state: str
+    name: str
+    role: str
+    start: dt.date
+    end: dt.date | None
+    origin: str
+    warrants: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class SummitFact:
+    """A dated, sourced statement of a state towards a leader's state (a row of ``summit_facts.csv``).
+
+    ``kind`` is ``invitation``, ``immunity_assurance``, ``overflight_offer`` (``state`` offers the
+    aircraft of ``beneficiary`` passage) or ``avoided_airspace`` (``beneficiary``'s state flights
+    have kept out of ``state``'s airspace in practice).
+    """
+
+    id: str
+    kind: str
+    state: str
+    beneficiary: str
+    start: dt.date
+    until: dt.date | None
+    text: str
+    source: str
+    assumption: bool
+
+    def cite(self) -> str:
+        return f"{self.text} (source: {self.source})"
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """An ICC finding of non-compliance (a row of ``icc_findings.csv``) decided on or before the date."""
+
+    id: str
+    state: str
+    decided: dt.date
+    chamber: str
+    person: str
+    visit: str
+    finding: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Every date-dependent reference fact on one date, with the scenario's membership overrides.
 
@@ -93,6 +147,18 @@ class Snapshot:
     gdp_year: Mapping[str, int] = field(default_factory=dict)
     gdp_note: str = ""
     airspace: tuple[AirspaceRestriction, ...] = ()
+    leaders: tuple[OfficeHolder, ...] = ()
+    summit_facts: tuple[SummitFact, ...] = ()
+    precedents: tuple[Precedent, ...] = ()
+
+    def leader(self, state: str) -> OfficeHolder | None:
+        """The office-holder of ``state`` in ``leaders.csv`` on the date, if any."""
+        return next((ld for ld in self.leaders if ld.state == state), None)
+
+    def facts(self, kind: str, beneficiary: str | None = None, state: str | None = None) -> list[SummitFact]:
+        """Summit facts of ``kind`` in force on the date, optionally for one beneficiary or one state."""
+        return [f for f in self.summit_facts if f.kind == kind and (beneficiary is None or f.beneficiary == beneficiary)
+                and (state is None or f.state == state)]
 
     def members(self, body: str) -> list[str]:
         """Sorted ISO3 members of ``body`` on the date."""
@@ -184,4 +250,38 @@ def _snapshot(as_of: dt.date, overrides: tuple) -> Snapshot:
     ms = {b: frozenset(members(b, as_of, ov)) for b in BODIES}
     now, later = positions_on(load_positions(), as_of)
     gdp, years, note = gdp_on(load_gdp(), as_of)
-    return Snapshot(as_of, ov, ms, now, later, gdp, years, note, airspace_on(load_table("airspace_restrictions"), as_of))
+    return Snapshot(as_of, ov, ms, now, later, gdp, years, note, airspace_on(load_table("airspace_restrictions"), as_of),
+                    leaders_on(load_table("leaders"), as_of), summit_facts_on(load_table("summit_facts"), as_of),
+                    precedents_on(load_table("icc_findings"), as_of))
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def leaders_on(df: pd.DataFrame, date: dt.date) -> tuple[OfficeHolder, ...]:
+    """Rows of ``leaders.csv`` in office on ``date`` (``start <= date < end``)."""
+    out = []
+    for r in df.itertuples(index=False):
+        start, end = dt.date.fromisoformat(r.start), _date(r.end)
+        if start <= date and (end is None or date < end):
+            out.append(OfficeHolder(r.state, r.name, r.role, start, end, r.origin, tuple(w for w in r.warrants.split(";") if w), r.source))
+    return tuple(out)
+
+
+def summit_facts_on(df: pd.DataFrame, date: dt.date) -> tuple[SummitFact, ...]:
+    """Rows of ``summit_facts.csv`` in force on ``date`` (``from <= date``, and ``date <= until`` if given)."""
+    out = []
+    for r in df.to_dict("records"):
+        start, until = dt.date.fromisoformat(r["from"]), _date(r["until"])
+        if start <= date and (until is None or date <= until):
+            out.append(SummitFact(r["id"], r["kind"], r["state"], r["beneficiary"], start, until, r["text"], r["source"],
+                                  str(r["assumption"]).lower() == "true"))
+    return tuple(out)
+
+
+def precedents_on(df: pd.DataFrame, date: dt.date) -> tuple[Precedent, ...]:
+    """ICC non-compliance findings decided on or before ``date``, oldest first."""
+    out = [Precedent(r.id, r.state, dt.date.fromisoformat(r.decided), r.chamber, r.person, r.visit, r.finding, r.source)
+           for r in df.itertuples(index=False) if dt.date.fromisoformat(r.decided) <= date]
+    return tuple(sorted(out, key=lambda p: p.decided))

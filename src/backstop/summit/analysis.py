@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from backstop.errors import InputError, Problem
+from backstop.reference.snapshot import SummitFact
 from backstop.reference.states import state_names
 from backstop.results import Assumption, Result
 from backstop.summit.airspace import Closure, closures
@@ -125,13 +126,35 @@ class SummitPlanner:
             self._closures[leader.state] = closures(leader.state, self.snapshot)
         return self._closures[leader.state]
 
+    def offers(self, leader: LeaderInput) -> dict[str, SummitFact]:
+        """States that offered overflight to the leader's aircraft on the date (``summit_facts.csv``)."""
+        return {f.state: f for f in self.snapshot.facts("overflight_offer", leader.state)}
+
+    def avoided(self, leader: LeaderInput) -> dict[str, SummitFact]:
+        """States whose airspace the leader's state flights have avoided in practice (kept out of when possible)."""
+        return {f.state: f for f in self.snapshot.facts("avoided_airspace", leader.state)}
+
+    def allowed(self, leader: LeaderInput) -> set[str]:
+        """Closed states the leader may cross: derogations assumed by the user, and overflight offers on the date."""
+        return self.allow | set(self.offers(leader))
+
+    def assurances(self, leader: LeaderInput, venue: VenueInput) -> dict[str, list[str]]:
+        """ISO3 -> what that state did for the leader on the date (invitation, immunity assurance), with sources."""
+        out: dict[str, list[str]] = {}
+        for kind, verb in (("invitation", "invited"), ("immunity_assurance", "assured")):
+            for f in self.snapshot.facts(kind, leader.state):
+                out.setdefault(f.state, []).append(f"{verb} {leader.name}: {f.cite()}")
+        if venue.assurance:
+            out.setdefault(venue.state, []).append(f"offers an immunity assurance ({venue.assurance})")
+        return out
+
     def _master(self, leader: LeaderInput) -> tuple[frozenset, dict[str, Closure], set[str]]:
         from backstop.reference.geography import load_countries
 
         cl = self.leader_closures(leader)
         icc = self.icc if (self.avoid_icc and active_warrants(list(leader.warrants), self.date)) else set()
         known = set(load_countries())
-        master = frozenset((set(cl) | icc) & known)
+        master = frozenset((set(cl) | icc | set(self.avoided(leader))) & known)
         return master, cl, icc
 
     def leg(self, leader: LeaderInput, venue: VenueInput) -> LegResult:
@@ -140,11 +163,12 @@ class SummitPlanner:
             self.prefetch([leader], [venue])
         return self._legs[(leader, venue)]
 
-    def _exempt(self, venue: VenueInput, cl: dict[str, Closure], icc: set[str]) -> set[str]:
+    def _exempt(self, venue: VenueInput, cl: dict[str, Closure], icc: set[str], avoided=()) -> set[str]:
         """States a leader may enter for this venue: a host closing its airspace admits the leader it
-        invites; a Rome Statute party avoided en route is entered when it is the host or the airport's state."""
+        invites; a Rome Statute party, or a state avoided in practice, is entered when it is the host or
+        the airport's state."""
         host = {venue.state} if venue.state in cl and cl[venue.state].waivable_by_host else set()
-        return host | ({venue.state, venue.airport_state} & icc)
+        return host | ({venue.state, venue.airport_state} & (set(icc) | set(avoided)))
 
     def prefetch(self, leaders: list[LeaderInput], venues: list[VenueInput]) -> None:
         """Route every leader to every venue, batching venues that share a forbidden set."""
@@ -158,12 +182,13 @@ class SummitPlanner:
         from backstop.summit.routing import paths_of
 
         master, cl, icc = self._master(leader)
+        avoided, allow = set(self.avoided(leader)), self.allowed(leader)
         hard = {s for s in master if (s in cl and not cl[s].waivable_by_host) or s in icc}
         groups: dict[frozenset, list[VenueInput]] = {}
         for v in venues:
-            groups.setdefault(frozenset(set(master) - self.allow - self._exempt(v, cl, icc)), []).append(v)
+            groups.setdefault(frozenset(set(master) - allow - self._exempt(v, cl, icc, avoided)), []).append(v)
         router = get_router(master) if master else None
-        legs = [leg for forbidden, vs in groups.items() for leg in self._route_group(router, leader, vs, forbidden, hard)]
+        legs = [leg for forbidden, vs in groups.items() for leg in self._route_group(router, leader, vs, forbidden, hard, avoided - hard)]
         routed = [leg for leg in legs if leg.route is not None]
         overs = overflown_many(paths_of([leg.route for leg in routed], OVERFLOWN_STEP_KM))
         over_of = dict(zip((leg.venue for leg in routed), overs, strict=True))
@@ -175,15 +200,17 @@ class SummitPlanner:
             over = over_of[v]
             derog: list[str] = []
             if leg.status == "needs_derogation":
-                soft = set(master) - self.allow - hard - self._exempt(v, cl, set())
+                soft = set(master) - allow - hard - avoided - self._exempt(v, cl, set())
                 derog = sorted((set(over) & soft) | set(leg.inside), key=lambda s: (over.index(s) if s in over else 99, s))
             r = leg.route
             flight_h = r.distance_km / self.cruise_kmh + self.ground_h if r.distance_km > 0 else 0.0
             direct = list(r.direct_blocked_by) if leg.status == "detour" else over
             self._legs[(leader, v)] = LegResult(leg.status, r, over, derog, flight_h, direct, leg.minimal)
 
-    def _route_group(self, router, leader: LeaderInput, venues: list[VenueInput], forbidden: frozenset, hard: set[str]) -> list[_Leg]:
-        """Route one leader to venues that share a forbidden set; fall back to derogations, then to no route."""
+    def _route_group(self, router, leader: LeaderInput, venues: list[VenueInput], forbidden: frozenset, hard: set[str],
+                     avoided: set[str] = frozenset()) -> list[_Leg]:
+        """Route one leader to venues that share a forbidden set; where no route exists, cross the states
+        avoided only in practice, then fall back to derogations, then to no route."""
         from backstop.summit.routing import geodesic_km
 
         o = (leader.lon, leader.lat)
@@ -196,18 +223,21 @@ class SummitPlanner:
             routes = router.routes(o, dests, forbidden)
         out: list[_Leg] = []
         for v, route in zip(venues, routes, strict=True):
+            if route is None and forbidden & avoided:
+                route = router.route(o, (v.lon, v.lat), set(forbidden) - avoided)
             if route is not None:
                 out.append(_Leg(v, "direct" if route.detour_km < 1.0 else "detour", route))
                 continue
-            must_avoid = set(forbidden) & hard
+            closed = frozenset(forbidden - avoided)  # derogations are sought for closures, not for practice
+            must_avoid = set(closed) & hard
             route = router.route(o, (v.lon, v.lat), must_avoid)
             if route is None:
                 out.append(_Leg(v, "no_route", None))
                 continue
-            soft = set(forbidden) - must_avoid
+            soft = set(closed) - must_avoid
             inside = (router.obs.containing(*o) | router.obs.containing(v.lon, v.lat)) & soft
             out.append(_Leg(v, "needs_derogation", route, tuple(sorted(inside)),
-                            minimal_derogations(router, o, (v.lon, v.lat), forbidden, must_avoid, mandatory=inside)))
+                            minimal_derogations(router, o, (v.lon, v.lat), closed, must_avoid, mandatory=inside)))
         return out
 
     def leg_findings(self, leader: LeaderInput, venue: VenueInput, leg: LegResult) -> list[Finding]:
@@ -215,7 +245,8 @@ class SummitPlanner:
         cl = self.leader_closures(leader)
         who = f"{leader.name}'s flight from {leader.origin} to {venue.icao}"
         out: list[Finding] = []
-        hosts = [s for s in [venue.state] if s in cl and cl[s].waivable_by_host and s not in self.allow]
+        allow, offers, practice = self.allowed(leader), self.offers(leader), self.avoided(leader)
+        hosts = [s for s in [venue.state] if s in cl and cl[s].waivable_by_host and s not in allow]
         if hosts and leg.status != "no_route":
             out.append(Finding("feasible", f"{_names(hosts, n)} closes its airspace to {n.get(leader.state, leader.state)}'s aircraft ({cl[hosts[0]].source}); as host it is assumed to admit the invited leader."))
         if leg.status == "no_route":
@@ -231,18 +262,26 @@ class SummitPlanner:
             out.append(Finding("feasible", f"{who} can fly the direct geodesic, {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."))
         elif leg.status == "detour":
             direct_over = leg.direct_overflown or []
-            avoided = [s for s in direct_over if s in cl and s not in self.allow and s != venue.state]
-            icc_avoided = [s for s in direct_over if s not in cl]
+            avoided = [s for s in direct_over if s in cl and s not in allow and s != venue.state]
+            kept = [s for s in direct_over if s in practice and s not in cl and s not in leg.overflown]
+            icc_avoided = [s for s in direct_over if s not in cl and s not in practice]
             pct = 100.0 * r.detour_km / r.direct_km if r.direct_km else 0.0
             out.append(Finding("feasible", f"{who} must avoid airspace closed to it; the shortest permitted route is {r.distance_km:,.0f} km, "
                                            f"{r.detour_km:,.0f} km ({pct:.0f} %) longer than the direct {r.direct_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."
                                            + (f" The direct route would cross {_names(avoided, n)}, closed to it ({'; '.join(dict.fromkeys(cl[s].source for s in avoided))})." if avoided else "")
-                                           + (f" It also avoids the airspace of Rome Statute parties: {_names(icc_avoided, n)}." if icc_avoided else "")))
+                                           + (f" It also avoids the airspace of Rome Statute parties: {_names(icc_avoided, n)}." if icc_avoided else "")
+                                           + "".join(f" It keeps out of {n.get(s, s)}'s airspace as {n.get(leader.state, leader.state)}'s state flights have in practice: {practice[s].cite()}." for s in kept)))
         else:
             src = "; ".join(dict.fromkeys(cl[s].source for s in leg.derogations if s in cl))
-            out.append(Finding("conditional", f"No route avoids the airspace closed to {leader.name}'s aircraft: the shortest route with derogations needs them from "
-                                              f"{_names(leg.derogations, n)} (closures: {src}); it is {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}. "
-                                              + _minimal_sentence(leg, n)))
+            out.append(Finding("infeasible", f"No route avoids the airspace closed to {leader.name}'s aircraft and no state has offered the overflight needed on {self.date:%d %B %Y}: "
+                                             f"the shortest route with derogations needs them from {_names(leg.derogations, n)} (closures: {src}); it is {r.distance_km:,.0f} km "
+                                             f"(about {leg.flight_h:.1f} h), over {over}. " + _minimal_sentence(leg, n)))
+            return out
+        used = [s for s in leg.overflown if s in offers and s in cl and s not in self.allow and s not in hosts and s != venue.state]
+        if used:
+            out.append(Finding("conditional", f"{who} crosses {_names(used, n)}, closed to {n.get(leader.state, leader.state)}'s aircraft ({'; '.join(dict.fromkeys(cl[s].source for s in used))}); "
+                                              + " ".join(f"{n.get(s, s)} offered overflight: {offers[s].cite()}." for s in used)
+                                              + " The route depends on that offer (a national derogation, granted or refused by that state)."))
         return out
 
     def judge(self, leaders: list[LeaderInput], venue: VenueInput, vetoes) -> dict:
@@ -253,7 +292,7 @@ class SummitPlanner:
         for leader in leaders:
             findings += icc_findings(
                 leader.name, list(leader.warrants), [venue.state, venue.airport_state], self.date, self.icc,
-                {venue.state: venue.assurance} if venue.assurance else {}, self.scenario.config.toggles.membership_overrides, n,
+                self.assurances(leader, venue), self.scenario.config.toggles.membership_overrides, n, self.snapshot.precedents,
             )
             leg = self.leg(leader, venue)
             findings += self.leg_findings(leader, venue, leg)
