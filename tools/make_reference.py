@@ -251,8 +251,16 @@ COALITION = {
             "Prime Minister of Australia media statements, Mar 2025; AP, 'NATO holds meeting on security "
             "guarantees for Ukraine', 20 Aug 2025", False),
     "JPN": ("2025-08-20", "on_or_before",
-            "named with Australia among the ~30 coalition states (AP, 20 Aug 2025); non-European partner",
-            "AP, 'NATO holds meeting on security guarantees for Ukraine', 20 Aug 2025", False),
+            "named with Australia among the ~30 states supporting the coalition's initiative (AP, 20 Aug 2025); "
+            "non-European partner; NOT among the 26 states that committed to a land, sea or air presence on "
+            "4 Sep 2025 (Chief Cabinet Secretary Hayashi, 5 Sep 2025)",
+            "AP, 'NATO holds meeting on security guarantees for Ukraine', 20 Aug 2025; Prime Minister's Office of "
+            "Japan, press conference of the Chief Cabinet Secretary, 5 Sep 2025", False),
+    "AUT": ("2025-09-04", "on_or_before",
+            COALITION_NOT_CONFIRMED + "; attended the Paris coalition summit of 4 Sep 2025 (35 states attended, "
+            "26 committed to a presence); Austria is militarily neutral and was not reported among the 26",
+            "Élysée, coalition summit, Paris, 4 Sep 2025 (list of participants); Federal Chancellery of Austria, "
+            "statement on the Paris meeting, 4 Sep 2025", True),
 }
 for _iso in "BEL BGR HRV CYP GRC IRL LUX PRT SVN ISL".split():
     COALITION[_iso] = PARIS_MAR[:2] + (

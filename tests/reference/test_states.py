@@ -131,3 +131,18 @@ def test_estimates_are_flagged():
     assert systems["assumption"].all(), "single-shot kill probabilities are assumptions"
     gdp = load_table("gdp")
     assert "assumption" in gdp.columns
+
+
+def test_japan_is_not_among_the_26_and_austria_attended_paris():
+    # #13: Japan's Chief Cabinet Secretary said on 5 Sep 2025 Japan is not among the 26 committed states
+    rows = load_table("memberships")
+    jpn = rows[(rows["body"] == "coalition") & (rows["iso3"] == "JPN")].iloc[0]
+    assert "NOT among the 26" in jpn["note"] and "5 Sep 2025" in jpn["source"]
+    pos = load_table("positions")
+    assert not pos[(pos["iso3"] == "JPN") & (pos["position"] == "troops_ready")].shape[0]
+    assert "Japan" not in " ".join(pos[pos["text"].str.contains("among the 26|26 states committed", regex=True) & (pos["iso3"] == "JPN")]["position"])
+    from backstop.scenario import read_scenario
+
+    jp = [p for p in read_scenario(None).rows("pledges") if p.nation == "JPN"]
+    assert jp and all("not among the 26" in p.statement for p in jp)
+    assert "AUT" not in members("coalition", D(2025, 9, 3)) and "AUT" in members("coalition", D(2025, 9, 4))
