@@ -19,9 +19,17 @@ ANCHORS = next(
 
 def pytest_configure(config):
     """Point ``BACKSTOP_CACHE_DIR`` at one temporary folder per test run (shared by the xdist
-    workers of the run, so the airspace graphs are built once), never at the user's cache."""
+    workers of the run, so the airspace graphs are built once), never at the user's cache.
+
+    ``BACKSTOP_TEST_CACHE_DIR`` names a folder to keep between runs instead (a developer's or a
+    CI cache); it is never removed."""
     import tempfile
     import uuid
+
+    keep = os.environ.get("BACKSTOP_TEST_CACHE_DIR")
+    if keep:
+        os.environ["BACKSTOP_CACHE_DIR"] = keep
+        return
 
     if hasattr(config, "workerinput"):  # an xdist worker: the controller's run id
         run = config.workerinput["testrunuid"]

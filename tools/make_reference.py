@@ -371,7 +371,7 @@ EXPECTED_COLUMNS = {
     ),
     "threat_weapons.csv": "id,name,class,speed_kmh,range_km,warhead_kg,unit_cost_usd,note,source,as_of,assumption",
     "leaders.csv": "state,name,role,start,end,origin,warrants,note,source,as_of,assumption",
-    "summit_facts.csv": "id,kind,state,beneficiary,from,until,text,source,as_of,assumption",
+    "summit_facts.csv": "id,kind,state,beneficiary,venue,from,until,text,source,as_of,assumption",
     "summit_venues.csv": "icao,city,state,facts,source,as_of",
     "icc_findings.csv": "id,state,decided,chamber,person,visit,finding,source,as_of",
     "strike_reports.csv": (

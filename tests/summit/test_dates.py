@@ -71,6 +71,9 @@ def test_budapest_2025_is_conditional_on_hungarys_assurance_and_bulgarias_offer(
     route = v["routes"]["RUS"]
     assert route["status"] == "detour" and "BGR" in route["overflown"] and not {"POL", "SVK", "ROU", "UKR"} & set(route["overflown"])
     assert len(route["waypoints"]) > 2  # the turning points are reported
+    # the offer was made for the Budapest summit: it does not open other venues
+    v, text = only(plan(sc, date=D(2025, 10, 20), leaders=["RUS"], venues=["LOWW"]))
+    assert "Bulgaria offered" not in text and "Hungary" not in text and v["verdict"] == "infeasible"
     # before Bulgaria's offer (17 Oct) the flight needs derogations nobody offered: infeasible
     v, text = only(plan(sc, date=D(2025, 10, 16), leaders=["RUS"], venues=["LHBP"]))
     assert v["verdict"] == "infeasible" and "no state has offered the overflight needed" in text

@@ -109,7 +109,9 @@ _FACT_TABLES = {
     "threats": ("threat_weapons", ["id", "name", "class", "speed_kmh", "range_km", "unit_cost_usd"], "Threat weapon catalogue."),
     "ports": ("ports", ["id", "name", "state", "lat", "lon", "kind"], "Named sea and river ports."),
     "energy": ("energy", ["id", "name", "kind", "lat", "lon", "criticality"], "Major Ukrainian energy facilities."),
-    "positions": ("positions", ["iso3", "position", "text", "as_of"], "Published positions on the reassurance force."),
+    "positions": ("positions", ["iso3", "position", "stated", "text"], "Published positions on the reassurance force (each applies from the day it was stated)."),
+    "leaders": ("leaders", ["state", "name", "start", "end", "origin", "warrants"], "Leaders as dated office-holders (the summit's defaults)."),
+    "summit-facts": ("summit_facts", ["id", "kind", "state", "beneficiary", "from", "until"], "Dated host invitations, immunity assurances, overflight offers and airspace avoided in practice."),
     "gdp": ("gdp", ["iso3", "year", "gdp_usd_bn"], "Nominal GDP for burden-sharing."),
 }
 for _name, (_table, _cols, _doc) in _FACT_TABLES.items():

@@ -92,6 +92,8 @@ class SummitFact:
     kind: str
     state: str
     beneficiary: str
+    venue: str
+    """ICAO code of the venue the statement was made for ('' = any venue)."""
     start: dt.date
     until: dt.date | None
     text: str
@@ -155,10 +157,11 @@ class Snapshot:
         """The office-holder of ``state`` in ``leaders.csv`` on the date, if any."""
         return next((ld for ld in self.leaders if ld.state == state), None)
 
-    def facts(self, kind: str, beneficiary: str | None = None, state: str | None = None) -> list[SummitFact]:
-        """Summit facts of ``kind`` in force on the date, optionally for one beneficiary or one state."""
+    def facts(self, kind: str, beneficiary: str | None = None, state: str | None = None, venue: str | None = None) -> list[SummitFact]:
+        """Summit facts of ``kind`` in force on the date, optionally for one beneficiary, one state or one
+        venue (a fact made for another venue does not apply; one without a venue applies to all)."""
         return [f for f in self.summit_facts if f.kind == kind and (beneficiary is None or f.beneficiary == beneficiary)
-                and (state is None or f.state == state)]
+                and (state is None or f.state == state) and (venue is None or f.venue in ("", venue))]
 
     def members(self, body: str) -> list[str]:
         """Sorted ISO3 members of ``body`` on the date."""
@@ -275,7 +278,7 @@ def summit_facts_on(df: pd.DataFrame, date: dt.date) -> tuple[SummitFact, ...]:
     for r in df.to_dict("records"):
         start, until = dt.date.fromisoformat(r["from"]), _date(r["until"])
         if start <= date and (until is None or date <= until):
-            out.append(SummitFact(r["id"], r["kind"], r["state"], r["beneficiary"], start, until, r["text"], r["source"],
+            out.append(SummitFact(r["id"], r["kind"], r["state"], r["beneficiary"], r["venue"], start, until, r["text"], r["source"],
                                   str(r["assumption"]).lower() == "true"))
     return tuple(out)
 

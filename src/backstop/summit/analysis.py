@@ -126,23 +126,23 @@ class SummitPlanner:
             self._closures[leader.state] = closures(leader.state, self.snapshot)
         return self._closures[leader.state]
 
-    def offers(self, leader: LeaderInput) -> dict[str, SummitFact]:
-        """States that offered overflight to the leader's aircraft on the date (``summit_facts.csv``)."""
-        return {f.state: f for f in self.snapshot.facts("overflight_offer", leader.state)}
+    def offers(self, leader: LeaderInput, venue: VenueInput) -> dict[str, SummitFact]:
+        """States that offered overflight to the leader's aircraft for this venue on the date (``summit_facts.csv``)."""
+        return {f.state: f for f in self.snapshot.facts("overflight_offer", leader.state, venue=venue.icao)}
 
     def avoided(self, leader: LeaderInput) -> dict[str, SummitFact]:
         """States whose airspace the leader's state flights have avoided in practice (kept out of when possible)."""
         return {f.state: f for f in self.snapshot.facts("avoided_airspace", leader.state)}
 
-    def allowed(self, leader: LeaderInput) -> set[str]:
-        """Closed states the leader may cross: derogations assumed by the user, and overflight offers on the date."""
-        return self.allow | set(self.offers(leader))
+    def allowed(self, leader: LeaderInput, venue: VenueInput) -> set[str]:
+        """Closed states the leader may cross to the venue: derogations assumed by the user, and overflight offers on the date."""
+        return self.allow | set(self.offers(leader, venue))
 
     def assurances(self, leader: LeaderInput, venue: VenueInput) -> dict[str, list[str]]:
         """ISO3 -> what that state did for the leader on the date (invitation, immunity assurance), with sources."""
         out: dict[str, list[str]] = {}
         for kind, verb in (("invitation", "invited"), ("immunity_assurance", "assured")):
-            for f in self.snapshot.facts(kind, leader.state):
+            for f in self.snapshot.facts(kind, leader.state, venue=venue.icao):
                 out.setdefault(f.state, []).append(f"{verb} {leader.name}: {f.cite()}")
         if venue.assurance:
             out.setdefault(venue.state, []).append(f"offers an immunity assurance ({venue.assurance})")
@@ -182,11 +182,11 @@ class SummitPlanner:
         from backstop.summit.routing import paths_of
 
         master, cl, icc = self._master(leader)
-        avoided, allow = set(self.avoided(leader)), self.allowed(leader)
+        avoided = set(self.avoided(leader))
         hard = {s for s in master if (s in cl and not cl[s].waivable_by_host) or s in icc}
         groups: dict[frozenset, list[VenueInput]] = {}
         for v in venues:
-            groups.setdefault(frozenset(set(master) - allow - self._exempt(v, cl, icc, avoided)), []).append(v)
+            groups.setdefault(frozenset(set(master) - self.allowed(leader, v) - self._exempt(v, cl, icc, avoided)), []).append(v)
         router = get_router(master) if master else None
         legs = [leg for forbidden, vs in groups.items() for leg in self._route_group(router, leader, vs, forbidden, hard, avoided - hard)]
         routed = [leg for leg in legs if leg.route is not None]
@@ -200,7 +200,7 @@ class SummitPlanner:
             over = over_of[v]
             derog: list[str] = []
             if leg.status == "needs_derogation":
-                soft = set(master) - allow - hard - avoided - self._exempt(v, cl, set())
+                soft = set(master) - self.allowed(leader, v) - hard - avoided - self._exempt(v, cl, set())
                 derog = sorted((set(over) & soft) | set(leg.inside), key=lambda s: (over.index(s) if s in over else 99, s))
             r = leg.route
             flight_h = r.distance_km / self.cruise_kmh + self.ground_h if r.distance_km > 0 else 0.0
@@ -245,7 +245,7 @@ class SummitPlanner:
         cl = self.leader_closures(leader)
         who = f"{leader.name}'s flight from {leader.origin} to {venue.icao}"
         out: list[Finding] = []
-        allow, offers, practice = self.allowed(leader), self.offers(leader), self.avoided(leader)
+        allow, offers, practice = self.allowed(leader, venue), self.offers(leader, venue), self.avoided(leader)
         hosts = [s for s in [venue.state] if s in cl and cl[s].waivable_by_host and s not in allow]
         if hosts and leg.status != "no_route":
             out.append(Finding("feasible", f"{_names(hosts, n)} closes its airspace to {n.get(leader.state, leader.state)}'s aircraft ({cl[hosts[0]].source}); as host it is assumed to admit the invited leader."))
