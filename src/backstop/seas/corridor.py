@@ -41,6 +41,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
+from backstop import geo
 from backstop.errors import InputError, Problem
 from backstop.seas import waters as W
 
@@ -210,7 +211,7 @@ def build_network(grid_deg: float = 0.1, densify: bool = True) -> SeaNetwork:
     lat[: len(sr_nodes)] = sr_lat
     ei_a = np.asarray(ei, dtype=np.int64)
     ej_a = np.asarray(ej, dtype=np.int64)
-    km = W.geodesic_km(lon[ei_a], lat[ei_a], lon[ej_a], lat[ej_a])
+    km = geo.geodesic_km(lon[ei_a], lat[ei_a], lon[ej_a], lat[ej_a])
     lines = shapely.linestrings(np.stack([np.column_stack([xs[ei_a], ys[ei_a]]), np.column_stack([xs[ej_a], ys[ej_a]])], axis=1))
     sample_edge, sx, sy = _edge_samples(xs[ei_a], ys[ei_a], xs[ej_a], ys[ej_a], km)
     node_waters = W.classify_waters(xs, ys)
@@ -251,7 +252,7 @@ class Zone:
 
     @staticmethod
     def circle(id: str, lon: float, lat: float, radius_km: float, name: str = "", line: int = 0, reason: str = "") -> Zone:
-        poly = W.geodesic_circle(lon, lat, radius_km)
+        poly = geo.geodesic_circle(lon, lat, radius_km)
         return Zone(id, name or id, poly, W.project(poly), line=line, reason=reason)
 
     @staticmethod
@@ -342,7 +343,7 @@ def port_access(port: PortInput, net: SeaNetwork, max_offset_km: float, grid_deg
         a = end
     alon, alat = W.to_lonlat(a.x, a.y)
     path = tuple(pts) + ((float(alon), float(alat)),)
-    path_km = W.line_km([p[0] for p in path], [p[1] for p in path])
+    path_km = geo.line_km([p[0] for p in path], [p[1] for p in path])
     step = grid_deg * 111_195.0
     cand = net.node_tree.query(a.buffer(3.0 * step), predicate="intersects")
     if len(cand):
@@ -355,7 +356,7 @@ def port_access(port: PortInput, net: SeaNetwork, max_offset_km: float, grid_deg
             f"port '{port.id}' is off the water: no open-sea lane within {3 * step / 1000:.0f} km of {what} is reachable without crossing land",
             "move the port to its harbour entrance, or add approach waypoints in port_approaches.csv",
         )])
-    link_km = W.geodesic_km(np.full(len(cand), float(alon)), np.full(len(cand), float(alat)), net.lon[cand], net.lat[cand])
+    link_km = geo.geodesic_km(np.full(len(cand), float(alon)), np.full(len(cand), float(alat)), net.lon[cand], net.lat[cand])
     path_xy = np.column_stack(W.to_xy([p[0] for p in path], [p[1] for p in path]))
     path_m = shapely.LineString(path_xy) if len(path_xy) > 1 else shapely.Point(path_xy[0])
     return Access(path, path_km, np.asarray(cand), link_km, segs, path_m)
@@ -561,7 +562,7 @@ def plan_routes(
                 route.status = "ok"
                 route.access_km = acc.path_km
                 route.lon, route.lat = lon, lat
-                route.length_km = W.line_km(lon, lat)
+                route.length_km = geo.line_km(lon, lat)
                 route.length_nm = route.length_km / W.NM_KM
                 route.transit_h = route.length_nm / speed_kn
                 route.edges = _edges_of(net, nodes)
@@ -576,7 +577,7 @@ def _passage_end(net: SeaNetwork, lon: float, lat: float, within_km: float) -> i
     nodes = np.unique(np.concatenate([net.ei[tagged], net.ej[tagged]]))
     if not len(nodes):
         return None
-    d = W.geodesic_km(np.full(len(nodes), lon), np.full(len(nodes), lat), net.lon[nodes], net.lat[nodes])
+    d = geo.geodesic_km(np.full(len(nodes), lon), np.full(len(nodes), lat), net.lon[nodes], net.lat[nodes])
     k = int(np.argmin(d))
     return int(nodes[k]) if d[k] <= within_km else None
 
@@ -632,7 +633,7 @@ def route_legs(lon: Sequence[float], lat: Sequence[float], step_km: float = 1.0)
     lat = np.asarray(lat, float)
     if len(lon) < 2:
         return []
-    seg_km = W.geodesic_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    seg_km = geo.geodesic_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
     x, y = W.to_xy(lon, lat)
     mids_x, mids_y, piece_km = [], [], []
     for k, L in enumerate(seg_km):
