@@ -45,20 +45,17 @@ def _region_of(lon: float, lat: float) -> str:
     return str(cities.loc[d.idxmin(), "name"])
 
 
-def port_sites(scenario, routes: Sequence | None = None) -> list[Site]:
+def port_sites(scenario, routes: Sequence) -> list[Site]:
     """The corridor's ports, and one convoy anchorage per port, as skies ``Site`` objects.
 
     Value = annual cargo [Mt/yr] x ``[seas].port_value_per_mt`` (assumption); an anchorage is
     the point ``anchorage_offset_km`` along the port's route beyond its access to open water
     (past the river approach of a Danube port; where convoys assemble), valued at
-    ``anchorage_value_share`` of its port.  Without ``routes`` the corridor is planned first.
+    ``anchorage_value_share`` of its port.  ``routes`` are the planned corridor's
+    (:func:`backstop.seas.analysis.plan_corridor`); a port without an ``ok`` route gets no anchorage.
     """
     cfg = scenario.config.seas
     ports = load_ports().set_index("id")
-    if routes is None:
-        from backstop.seas.analysis import plan_corridor
-
-        routes = plan_corridor(scenario).routes
     by_port = {r.port: r for r in routes}
     out = []
     for pid in cfg.ports:
