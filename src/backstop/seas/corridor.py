@@ -112,10 +112,6 @@ class SeaNetwork:
             self.waters_ok[key] = allowed[self.ei] & allowed[self.ej] & mid.astype(bool)
         return self.waters_ok[key]
 
-    def nearest_node(self, lon: float, lat: float) -> int:
-        x, y = W.to_xy(lon, lat)
-        return int(self.node_tree.nearest(shapely.Point(float(x), float(y))))
-
 
 def _edge_samples(x0, y0, x1, y1, km, step_km: float = 1.0):
     """Midpoints of the ~``step_km`` pieces of each segment (as in :func:`route_legs`)."""

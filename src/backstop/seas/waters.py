@@ -104,14 +104,6 @@ def territorial_belts_m() -> dict[str, BaseGeometry]:
     return out
 
 
-def territorial_sea_m(iso3: str) -> BaseGeometry:
-    """The territorial sea of one state (its 12 nm belt minus land), projected [m]."""
-    belts = territorial_belts_m()
-    if iso3 not in belts:
-        return shapely.Polygon()
-    return belts[iso3].difference(land_m())
-
-
 def classify_waters(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """State whose territorial sea (or land) holds each point, else :data:`HIGH_SEAS`.
 

@@ -14,8 +14,10 @@ the argument carries over to the sphere with great circles as "straight lines").
   each end on one side of the great circle) and cross no obstacle edge;
 * leg lengths are WGS84 geodesic distances (Karney 2013, through :mod:`backstop.geo`);
 * a leg is tested by densifying its WGS84 geodesic every ``STEP_KM`` and testing each short
-  chord against the obstacle edges (an STR-tree for candidates, exact orientation tests for
-  proper crossings).  Longitudes are unwrapped along each leg and the obstacles are replicated
+  chord against the obstacle edges (candidates from :class:`EdgeHash`, a uniform grid of
+  ``HASH_DEG`` cells listing the edges whose bounding box meets each cell; exact orientation
+  tests for proper crossings).  A shapely STR-tree of the obstacle polygons serves only
+  point-in-airspace queries (which states contain an origin or destination).  Longitudes are unwrapped along each leg and the obstacles are replicated
   at -360, 0 and +360 degrees, so legs across the antimeridian (Moscow - Anchorage) need no
   special case.
 
@@ -83,6 +85,7 @@ def densify(lon1, lat1, lon2, lat2, step_km: float = STEP_KM) -> list[np.ndarray
 
 
 HASH_DEG = 0.5
+"""Cell size [deg] of :class:`EdgeHash`."""
 
 
 class EdgeHash:
