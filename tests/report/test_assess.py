@@ -59,3 +59,26 @@ def test_internal_error_exit_1_without_traceback(tmp_path, monkeypatch):
     assert code == 1
     assert "internal error" in err and "simulated bug" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_sections_escape_text_and_insert_chart_svg_as_is(bundled):
+    """Sections are autoescaped Jinja templates: text and table cells are escaped, chart SVG is not."""
+    from importlib import resources
+
+    import pandas as pd
+
+    from backstop.report.frame import generic_section
+    from backstop.report.html import environment, svg
+    from backstop.results import Result
+
+    r = Result("x", "x", summary=["<script>alert(1)</script> & co"], frames={"t_x": pd.DataFrame({"a<": ["<b>bold</b>"], "n": [1234.0]})})
+    html = str(generic_section(r, bundled))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert "<h3>T x</h3>" in html and "<th>a&lt;</th>" in html and "<td>&lt;b&gt;bold&lt;/b&gt;</td>" in html
+    assert "<td class='num'>1,234</td>" in html
+    fig = environment().from_string('{% import "macros.html.j2" as m %}{{ m.figure(s, c) }}').render(s=svg("<svg><g/></svg>"), c="a <i>")
+    assert fig == "<figure><svg><g/></svg><figcaption>a &lt;i&gt;</figcaption></figure>"
+    templates = resources.files("backstop.report") / "templates"
+    for t in [*templates.iterdir(), *(templates / "sections").iterdir()]:
+        if t.name.endswith(".j2"):
+            assert "|safe" not in t.read_text(encoding="utf-8").replace(" ", ""), t.name
