@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 
-from backstop.pipeline import assess
-from backstop.report import render_report
 from tests.conftest import run_cli
 
 
-def test_assess_writes_report_json_and_csv(tmp_path, bundled):
-    out = tmp_path / "out"
-    code, stdout, err = run_cli("assess", "--quick", "-o", str(out))
-    assert code == 0, err
+def test_assess_writes_report_json_and_csv(quick_assess):
+    out = quick_assess.out
+    assert quick_assess.code == 0, quick_assess.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html and "Assumptions and sources" in html
     for banned in ("http://", "https://"):
@@ -39,11 +37,17 @@ def test_assess_unknown_step_exit_2(tmp_path):
     assert code == 2 and "astrology" in err
 
 
-def test_report_lists_assumptions_and_summary(bundled):
-    results = assess(bundled, quick=True)
-    html = render_report(bundled, results)
+def test_report_lists_assumptions_and_summary(quick_assess):
+    html = (quick_assess.out / "report.html").read_text(encoding="utf-8")
+    text = unescape(html)
+    data = json.loads((quick_assess.out / "results.json").read_text())
     assert "Summary" in html
-    assert html.count("<section class=\"card\"") == len(results) + 2
+    assert list(data["results"]) == list(quick_assess.results)
+    assert html.count("<section class=\"card\"") == len(quick_assess.results) + 2
+    for r in quick_assess.results.values():
+        assert f'id="{r.name}"' in html
+        for a in r.assumptions[:3]:
+            assert a.text in text, (r.name, a.text)
 
 
 def test_internal_error_exit_1_without_traceback(tmp_path, monkeypatch):
