@@ -9,7 +9,7 @@ Functions taking two points read ``(lon1, lat1, lon2, lat2)``.
 Two distance models, each where callers need it:
 
 * :func:`geodesic_km`: the geodesic on the WGS84 ellipsoid (Karney 2013, through
-  :class:`pyproj.Geod`, accurate to a few nanometres) -- shipping lanes, flight legs, territorial
+  :class:`pyproj.Geod`, accurate to round-off, about 15 nanometres) -- shipping lanes, flight legs, territorial
   seas, and every reported length;
 * :func:`haversine_km`: the great circle on a sphere of the IUGG mean radius R1 = 6371.0088 km
   (Moritz 2000) -- the safe-skies engagement geometry, where ranges of air-defence systems are
