@@ -91,9 +91,3 @@ class Scenario:
     def members(self, body: str, as_of: dt.date | None = None) -> list[str]:
         """Members of ``body`` on the scenario's date (or ``as_of``), from the snapshot."""
         return (self.snapshot if as_of is None else self.snapshot_on(as_of)).members(body)
-
-    def with_tables(self, **tables: tuple[Row, ...]) -> Scenario:
-        """A copy with some tables replaced (for what-if runs and tests)."""
-        new = dict(self.tables)
-        new.update(tables)
-        return Scenario(self.config, new, self.path, self.warnings)

@@ -211,7 +211,7 @@ class SummitPlanner:
                      avoided: set[str] = frozenset()) -> list[_Leg]:
         """Route one leader to venues that share a forbidden set; where no route exists, cross the states
         avoided only in practice, then fall back to derogations, then to no route."""
-        from backstop.summit.routing import geodesic_km
+        from backstop.geo import geodesic_km
 
         o = (leader.lon, leader.lat)
         dests = [(v.lon, v.lat) for v in venues]
