@@ -9,12 +9,14 @@ inputs; nothing here plans or selects targets for an attacker.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from backstop.errors import InputError, Problem
 from backstop.results import Assumption, Result
-from backstop.skies import calibration, campaign, siting
+from backstop.skies import calibration, campaign, nightfit, siting
 from backstop.skies.assets import scenario_assets
 from backstop.skies.catalogue import CLASSES, effective_pk, load_systems
 from backstop.skies.defences import build_batteries
@@ -52,15 +54,32 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
         raise InputError([Problem("<cli>" if wave else "scenario.toml", "argument --wave" if wave else "key skies.wave", "wave", chosen, "no such wave", f"waves: {', '.join(names)}")])
     waves = {n: build_wave(wave_rows, n, assets) for n in names}
 
+    # calibration on the night-by-night record: per wave and class, the kill probabilities are
+    # scaled so that the simulated shares match the night model's prediction for such a wave
+    cal_data: dict = {"method": cfg.calibration, "waves": {}}
+    bats = {n: bat for n in names}
+    exponents: dict[str, dict[str, float]] = {n: {} for n in names}
+    if cfg.calibration == "nights":
+        record = nightfit.load_nights()
+        at = cfg.calibration_date or scenario.as_of
+        model = nightfit.fit(record, at, half_life_days=cfg.calibration_half_life_days)
+        cal_trials = min(trials, 200 if quick else 500)
+        for i, (n, w) in enumerate(waves.items()):
+            cal = calibration.calibrate(bat, w, assets, calibration.wave_targets(model, w), trials=cal_trials, seed=seed + 7919 * (i + 1))
+            bats[n], exponents[n] = cal.batteries, cal.exponent
+            cal_data["waves"][n] = cal.table()
+        cal_data.update({"model": model.to_json(), "trials": cal_trials, "error": nightfit.error_table(_night_errors(cfg.calibration_half_life_days))})
+
     summaries, outcomes = {}, {}
     for n, w in waves.items():
-        out = simulate(w.cls, w.site, w.warhead_kg, assets, bat, trials, rng)
-        summaries[n] = summarise(out, w.cls, float(np.nansum(w.cost_usd)), bat)
+        out = simulate(w.cls, w.site, w.warhead_kg, assets, bats[n], trials, rng)
+        summaries[n] = summarise(out, w.cls, float(np.nansum(w.cost_usd)), bats[n])
         summaries[n]["counts"] = w.counts()
         summaries[n]["sources"] = list(w.sources)
+        summaries[n]["reported_shares"] = calibration.simulated_shares(w, out)
         outcomes[n] = out
     sel, out = summaries[chosen], outcomes[chosen]
-    cal = calibration.check(calibration.pooled_shares(list(summaries.values())))
+    cal = cal_data
 
     # leakers by site (selected wave)
     w = waves[chosen]
@@ -74,11 +93,11 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
     cw = cfg.campaign_wave or chosen
     if cw not in waves:
         raise InputError([Problem("scenario.toml", "key skies.campaign_wave", "campaign_wave", cw, "no such wave", f"waves: {', '.join(names)}")])
-    camp = campaign.run_campaign(waves[cw], assets, bat, nights=nights, start=scenario.start, trials=camp_trials, rng=rng, share=cfg.ukraine_share_of_production)
+    camp = campaign.run_campaign(waves[cw], assets, bats[cw], nights=nights, start=scenario.start, trials=camp_trials, rng=rng, share=cfg.ukraine_share_of_production)
     runs_out = {s: (None if n is None else {"night": n, "date": camp.dates[n - 1]}) for s, n in camp.runs_out.items()}
 
     # sizing
-    size = size_defence(w, assets, bat, target_leakers=cfg.target_leakers, target_value=cfg.target_value_lost, trials=min(cfg.sizing_trials, 80) if quick else cfg.sizing_trials, rng=rng, max_added=min(cfg.max_added_batteries, 8) if quick else cfg.max_added_batteries)
+    size = size_defence(w, assets, bats[chosen], effectiveness=exponents[chosen], target_leakers=cfg.target_leakers, target_value=cfg.target_value_lost, trials=min(cfg.sizing_trials, 80) if quick else cfg.sizing_trials, rng=rng, max_added=min(cfg.max_added_batteries, 8) if quick else cfg.max_added_batteries)
     from backstop.reference import load_table
 
     zones = load_table("zones")
@@ -95,7 +114,8 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
     siting_out = None
     if lr:
         rng_km = float(np.median(bat.range_km[lr]))
-        pk_b = float(np.mean([1 - (1 - effective_pk(systems[bat.system[i]])[3]) ** 2 for i in lr]))
+        m_b = exponents[chosen].get("ballistic", 1.0)  # calibrated effectiveness against ballistic missiles
+        pk_b = float(np.mean([1 - (1 - effective_pk(systems[bat.system[i]])[3]) ** (2 * m_b) for i in lr]))
         a = siting.coverage_km(assets.lat, assets.lon, assets.lat, assets.lon, rng_km)
         n_lr = int(bat.count[lr].sum())
         best = siting.solve_exact(a, assets.value, n_lr, pk_b, max_layers=3, time_limit=30.0)
@@ -129,20 +149,38 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
     summary = [
         f"Wave '{chosen}' ({sum(sel['launched'].values())} launched), {trials} trials: {lk['mean']:.1f} damaging leakers expected (p90 {lk['p90']:.0f}; SE {lk['se']:.2f}); interception shares " + ", ".join(f"{c} {v:.0%}" for c, v in sel["intercept_share"].items() if v is not None) + ".",
         f"Expected value destroyed {sel['value_destroyed']['mean']:,.0f} people-equivalent; people in struck areas {sel['people_struck']['mean']:,.0f}; interceptors {sel['interceptors_used']['mean']:.0f} costing USD {sel['interceptor_cost_usd']['mean'] / 1e6:,.1f}M" + (f" (cost-exchange ratio {sel['cost_exchange_ratio']:.2f})." if sel["cost_exchange_ratio"] else "."),
-        "Calibration against reported 2025-26 shares: " + ", ".join(f"{c} {v['simulated']:.0%} ({'within' if v['within'] else 'OUTSIDE'} {v['reported_low']:.0%}-{v['reported_high']:.0%})" for c, v in cal.items() if v["simulated"] is not None) + ".",
+        _calibration_sentence(cal, chosen, sel),
         (f"Campaign of {nights} nights of '{cw}': first interceptor type to run out is {first_out[1]} on night {first_out[0]}." if first_out else f"Campaign of {nights} nights of '{cw}': no interceptor type runs out."),
         (f"Sizing: {sum(added.values())} batteries/teams added ({', '.join(f'{v} {k}' for k, v in added.items()) or 'none'}) {'meet' if size.met else 'do NOT meet'} the target of {cfg.target_leakers:g} expected leakers ({size.leakers_after:.1f} after)."),
     ]
     assumptions = [
-        Assumption("skies.pk", "Every single-shot kill probability is a backstop assumption (catalogue); ballistic Pk calibrated to the reported 2025-26 share.", "air_defence_systems.csv", ""),
+        Assumption("skies.pk", "Every single-shot kill probability is a backstop assumption (catalogue); with [skies] calibration = 'nights' each wave's kill probabilities are scaled per class (P' = 1 - (1 - P)^m) so that the simulated shares match the night model fitted to the Air Force's record.", "air_defence_systems.csv; " + nightfit.SOURCE, "2025-08-31"),
         Assumption("skies.doctrine", "Layers engage cheapest first, at most two shots per threat per layer; missiles above USD 300k and irreplaceable Soviet-era missiles are kept for cruise and ballistic missiles.", "backstop assumption", ""),
         Assumption("skies.damage", "A leaker destroys 2e-5 of a city's value (2e-4 of a port's or energy site's) per kg of warhead.", "backstop assumption", ""),
         Assumption("skies.allocation", "Arrivals are apportioned over defended sites by value or by regional shares (statistical exposure, not a targeting model).", "backstop assumption", ""),
         Assumption("skies.values", "Energy and port values = criticality weight x 100,000 people-equivalent.", "energy.csv; backstop assumption", ""),
-        Assumption("skies.baseline", "The bundled 'Ukraine today' defences are illustrative (deployments are not public), tuned to the reported interception shares.", calibration.SOURCE, "2026"),
+        Assumption("skies.baseline", "The bundled 'Ukraine today' defences are illustrative (deployments are not public); their effectiveness per class is calibrated wave by wave to the night-by-night record.", nightfit.SOURCE, "2025-08-31"),
         *campaign.assumptions(),
     ]
     return Result(name="skies", title="Safe skies: defended assets, waves, interception and batteries required", summary=summary, data=data, frames=frames, assumptions=assumptions, metadata={"status": "ok", "seed": seed, "trials": trials, "solver": "HiGHS (siting); NumPy Monte Carlo"}, requirements=reqs)
+
+
+@lru_cache(maxsize=4)
+def _night_errors(half_life_days: float) -> dict:
+    """Calibration error of the night model on the bundled record (deterministic; cached)."""
+    return nightfit.evaluate(nightfit.load_nights(), half_life_days=half_life_days)
+
+
+def _calibration_sentence(cal: dict, chosen: str, sel: dict) -> str:
+    if cal["method"] != "nights":
+        return "Calibration: none (catalogue kill probabilities as they are; [skies] calibration = 'none')."
+    m = cal["model"]
+    rows = cal["waves"].get(chosen, [])
+    parts = [f"{r['class']} {r['predicted']:.0%} (90 % interval {r['low_90']:.0%}-{r['high_90']:.0%}; catalogue {r['catalogue']:.0%} -> {sel['reported_shares'].get(r['class'], float('nan')):.0%} simulated)" for r in rows]
+    cv = {r["class"]: r for r in cal["error"] if r["evaluation"].startswith("cross")}
+    errs = ", ".join(f"{c} {v['model_mae']:.3f} vs {v['constant_mae']:.3f}" for c, v in cv.items())
+    return (f"Calibrated on {m['classes']['drone']['nights']} nights of the Air Force's record ({m['first_night']} to {m['last_night']}, time half-life {m['half_life_days']:g} days, for {m['at']}): "
+            f"wave '{chosen}' predicted shares downed " + "; ".join(parts) + f". Cross-validated per-night MAE, model vs constant: {errs}.")
 
 
 def run(scenario, context) -> Result:

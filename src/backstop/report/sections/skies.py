@@ -68,6 +68,22 @@ def depletion_chart(result: Result) -> str:
     return to_svg(fig)
 
 
+def calibration_html(cal: dict, wave: str) -> str:
+    """The night-by-night calibration: the wave's predicted and simulated shares, and the error table."""
+    if cal.get("method") != "nights":
+        return "<h3>Calibration</h3><p>None: the catalogue's kill probabilities as they are ([skies] calibration = 'none').</p>"
+    m = cal["model"]
+    head = (f"<h3>Calibration on the night-by-night record</h3><p>Night model fitted to {m['classes']['drone']['nights']} nights of the Ukrainian Air Force's "
+            f"reports ({esc(m['first_night'])} to {esc(m['last_night'])}) by weighted maximum likelihood (beta-binomial per class, weapon-type offsets, "
+            f"log wave-size term, time half-life {m['half_life_days']:g} days, centred on {esc(m['at'])}). Each wave's kill probabilities are scaled per class "
+            "(P' = 1 - (1 - P)^m) so that its simulated share downed matches the prediction; 'matched' is false where the layers cannot reach it "
+            "(arrivals at sites no layer of that class covers).</p>")
+    rows = pd.DataFrame(cal["waves"].get(wave, []))
+    err = pd.DataFrame(cal["error"])
+    return (head + f"<h4>Wave {esc(wave)}</h4>" + table(rows) + "<h4>Calibration error of the night model (share downed): pooled bias and per-night mean absolute error, "
+            "in sample and cross-validated by time (rolling origin), against a constant predictor</h4>" + table(err))
+
+
 def render(result: Result, scenario: Scenario) -> str:
     d = result.data
     parts = [bullets(result.summary)]
@@ -76,8 +92,7 @@ def render(result: Result, scenario: Scenario) -> str:
     rows = [{"class": c, "launched": sel["launched"][c], "mean leakers": v["mean"], "p90": v["p90"], "SE": v["se"], "intercepted": sel["intercept_share"][c]} for c, v in sel["leakers"].items()]
     parts.append("<h3>Leakers per class</h3>" + table(pd.DataFrame(rows)))
     parts.append(figure(leaker_chart(result), "Monte Carlo distribution of damaging leakers."))
-    cal = pd.DataFrame([{"class": c, **v} for c, v in d["calibration"].items()])
-    parts.append("<h3>Calibration against reported 2025-26 interception shares</h3>" + table(cal))
+    parts.append(calibration_html(d["calibration"], d["wave"]))
     parts.append("<h3>All waves</h3>" + table(result.frames["waves"]))
     parts.append(figure(depletion_chart(result), "Campaign: stock of each interceptor type by night, with production and deliveries."))
     ro = [{"system": s, "runs out night": (v or {}).get("night"), "date": (v or {}).get("date")} for s, v in d["campaign"]["runs_out"].items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from backstop.scenario.models.base import Row, Section, TableSpec, field
@@ -62,6 +63,9 @@ class SkiesSection(Section):
     max_added_batteries: int = field(40, "Upper limit on sizing steps (each adds one layer of one or more batteries/teams).", unit="steps", ge=0)
     ukraine_share_of_production: float = field(0.25, "Assumed share of world interceptor production delivered to Ukraine (campaign resupply).", ge=0, le=1)
     min_city_population: int = field(100_000, "Bundled sites: smallest city defended.", unit="people", ge=0)
+    calibration: Literal["nights", "none"] = field("nights", "`nights`: scale each wave's kill probabilities per class so that its simulated shares match the night-by-night model fitted to the Air Force's record (`backstop skies calibrate`); `none`: the catalogue as it is.")
+    calibration_date: dt.date | None = field(None, "Date the night model predicts for (default: scenario as-of date).")
+    calibration_half_life_days: float = field(60.0, "Half-life of the time weights of the night model.", unit="days", gt=0)
 
 
 SECTION = ("skies", SkiesSection)
