@@ -362,6 +362,8 @@ EXPECTED_COLUMNS = {
         "engages_ballistic,pk_drone,pk_decoy,pk_cruise,pk_ballistic,note,source,as_of,assumption"
     ),
     "threat_weapons.csv": "id,name,class,speed_kmh,range_km,warhead_kg,unit_cost_usd,note,source,as_of,assumption",
+    "straits.csv": "id,name,start,end,littoral_states,zones,capabilities,note,source,as_of,assumption",
+    "mcm_groups.csv": "id,name,states,start,vessels,note,source,as_of,assumption",
     "air_force_nights.csv": (
         "night,drone_launched,drone_downed_or_lost,cruise_launched,cruise_downed,ballistic_launched,ballistic_downed,"
         "weapons,source,as_of"
