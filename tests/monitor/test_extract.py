@@ -134,3 +134,49 @@ def test_normalise_numbers_keeps_ordinals_and_text():
     from backstop.monitor.extract import normalise_numbers
 
     assert normalise_numbers("Two dozen drones and forty-two missiles; the first wave") == "24 drones and 42 missiles; the first wave"
+
+
+def test_wire_copy_cases_precision_recall_floor():
+    """34 hand-written wire-copy reports (tests/monitor/extract_cases): precision first."""
+    from tests.monitor.extract_eval import load_cases, score
+
+    cases = load_cases()
+    assert len(cases) >= 30
+    s = score(cases)
+    assert s["precision"] >= 0.95, s["errors"]
+    assert s["recall"] >= 0.85, s["errors"]
+    assert s["count_accuracy"] >= 0.85, s["errors"]
+
+
+def _one(text, date="2025-08-20"):
+    return [(c.location, c.fatalities, c.injured, c.children) for c in extract(text, dt.date.fromisoformat(date)) if c.location]
+
+
+def test_dateline_is_not_an_incident_site():
+    assert _one("KYIV, Ukraine (AP) — Russian drones hit Sumy overnight, injuring two people.") == [("Sumy", 0, 2, 0)]
+    assert _one("Lviv, Aug 20 (Reuters) - A missile struck Lutsk, killing one person.") == [("Lutsk", 1, 0, 0)]
+
+
+def test_officials_titles_and_where_they_spoke_are_excluded():
+    assert _one("Odesa regional governor Oleh Kiper said a drone hit a house in Izmail, injuring three people.") == [("Izmayil", 0, 3, 0)]
+    assert _one("The mayor of Kharkiv said Russian missiles struck Chuhuiv, killing one man.") == [("Chuhuyiv", 1, 0, 0)]
+    assert _one("Speaking in Kyiv, the president said drones attacked Poltava, wounding five people.") == [("Poltava", 0, 5, 0)]
+    assert _one("Zelenskyy, on a visit to Dnipro, said Russia launched 400 drones overnight.") == []
+
+
+def test_counts_linked_across_sentences_of_a_paragraph():
+    assert _one("Russian drones struck Sumy overnight. Fifteen people were injured, including three children.") == [("Sumy", 0, 15, 3)]
+    # a list of places, then the count: shared by the list, flagged as such
+    got = extract("Drones hit Kharkiv and Chernihiv. Seven people were injured, officials said.", dt.date(2025, 8, 20))
+    assert [(c.location, c.injured, c.count_scope) for c in got] == [("Kharkiv", 7, "paragraph, shared"), ("Chernihiv", 7, "paragraph, shared")]
+    # not across paragraphs
+    assert _one("Russian drones struck Sumy overnight.\n\nFifteen people were injured in a road accident.") == [("Sumy", 0, 0, 0)]
+
+
+def test_regions_told_from_cities():
+    c = extract("Drones attacked energy facilities in the Odesa region overnight.", dt.date(2025, 8, 20))
+    assert [(x.location, x.admin1, x.geocoded, x.latitude) for x in c] == [("Odesa region", "Odesa", False, None)]
+    c = extract("A missile hit Okhtyrka in the Sumy region, killing two people.", dt.date(2025, 8, 20))
+    assert [(x.location, x.admin1, x.fatalities) for x in c] == [("Okhtyrka", "Sumy", 2)]
+    c = extract("Shelling of Nikopol in Dnipropetrovsk region injured one woman.", dt.date(2025, 8, 20))
+    assert [(x.location, x.admin1, x.injured) for x in c] == [("Nikopol", "Dnipropetrovsk", 1)]
