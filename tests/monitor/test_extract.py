@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backstop.monitor.extract import (
     article_date,
@@ -180,3 +182,22 @@ def test_regions_told_from_cities():
     assert [(x.location, x.admin1, x.fatalities) for x in c] == [("Okhtyrka", "Sumy", 2)]
     c = extract("Shelling of Nikopol in Dnipropetrovsk region injured one woman.", dt.date(2025, 8, 20))
     assert [(x.location, x.admin1, x.injured) for x in c] == [("Nikopol", "Dnipropetrovsk", 1)]
+
+
+_WORDS = ["Russian", "drones", "struck", "Sumy", "Odesa", "region", "Kyiv", "Mayor", "said", "in", "injured", "killed", "twenty-five",
+          "people", "a", "67-year-old", "man", "including", "three", "children", "KYIV,", "Ukraine", "(AP)", "—", ".", ",", "\n", "\n\n",
+          "governor", "of", "the", "1,200", "dozen", "one", "worker", "was", "Kharkiv", "regional", "missile", "hit", "port", "Izmail"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_WORDS), max_size=40))
+def test_fuzz_extract_never_fails_and_places_come_from_the_text(words):
+    text = " ".join(words)
+    allowed = {"", "Sumy", "Odesa", "Izmayil", "Kyiv", "Kharkiv", "Sumy region", "Odesa region", "Kyiv region", "Kharkiv region"}
+    for c in extract(text, dt.date(2025, 8, 20)):
+        assert c.fatalities >= 0 and c.injured >= 0 and c.children >= 0
+        assert c.location in allowed
+        assert (c.latitude is not None) == c.geocoded
+        if c.location:
+            spelled = {"Izmayil": "Izmail"}.get(c.location.removesuffix(" region"), c.location.removesuffix(" region"))
+            assert spelled in text

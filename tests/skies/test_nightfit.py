@@ -3,11 +3,14 @@ out-of-sample checks against the record, the defence calibration, and the CLI.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backstop.errors import InputError
 from backstop.skies import calibration, nightfit
@@ -187,3 +190,23 @@ def test_cli_calibrate(tmp_path):
     assert code == 2 and "line 2" in flat and "drone_downed_or_lost" in flat and "Traceback" not in out + err
     code, _, err = run_cli("skies", "calibrate", str(src), "--at", "soon")
     assert code == 2 and "--at" in err
+
+
+_cell = st.one_of(st.integers(-5, 900).map(str), st.sampled_from(["", "x", "1.5", "nan", "inf", "2025-02-30", "1e3", " 7 "]))
+_weapons = st.one_of(st.just(""), st.lists(st.tuples(st.sampled_from(["drone", "kh_101", "iskander_m", "tomahawk", "kinzhal=", ""]), st.integers(-2, 50)), max_size=3).map(lambda xs: "|".join(f"{a}={b}" for a, b in xs)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31)).map(str), _cell, _cell, _cell, _cell, _cell, _cell, _weapons), min_size=1, max_size=8))
+def test_fuzz_night_rows_give_nights_or_located_errors(rows):
+    """Any table either parses into consistent arrays or raises InputError with located problems."""
+    recs = [dict(zip(["night", *nightfit.COLUMNS[1:], "weapons"], r, strict=True)) for r in rows]
+    try:
+        n = nightfit.parse_nights(recs, "fuzz.csv")
+    except InputError as e:
+        assert e.problems and all(p.file == "fuzz.csv" and (p.location.startswith("line ") or p.location == "") for p in e.problems)
+        return
+    assert len(n) >= 1 and np.all(n.downed <= n.launched) and np.all(n.launched >= 0)
+    assert np.all(np.diff(n.night.astype("int64")) > 0)
+    for c_idx in range(3):
+        assert np.allclose(n.mix[:, n.type_class == c_idx].sum(axis=1), n.launched[:, c_idx])
