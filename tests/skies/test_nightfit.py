@@ -210,3 +210,20 @@ def test_fuzz_night_rows_give_nights_or_located_errors(rows):
     assert np.all(np.diff(n.night.astype("int64")) > 0)
     for c_idx in range(3):
         assert np.allclose(n.mix[:, n.type_class == c_idx].sum(axis=1), n.launched[:, c_idx])
+
+
+def test_scenario_nights_table_replaces_the_bundled_record(scenario_dir):
+    from backstop.scenario import read_scenario
+    from backstop.skies.analysis import _nights
+
+    (scenario_dir / "nights.csv").write_text(HEADER.strip() + ",source\n" + "".join(
+        f"2025-0{1 + i // 28}-{1 + i % 28:02d},{100 + i},{80 + i // 2},2,1,1,0,drone={100 + i}|kh_101=2|iskander_m=1,test\n" for i in range(56)))
+    n = _nights(read_scenario(scenario_dir))
+    assert len(n) == 56 and n.source == "test" and n.launched[0, 0] == 100
+    assert "kh_101" in n.types and "iskander_m" in n.types
+    f = nightfit.fit(n)
+    assert f.last_night == "2025-02-28" and f.classes["drone"].nights == 56
+    (scenario_dir / "nights.csv").write_text(HEADER.strip() + "\n2025-01-01,-3,1,0,0,0,0,\n")
+    with pytest.raises(InputError) as e:
+        read_scenario(scenario_dir)
+    assert any(p.file == "nights.csv" and p.location == "line 2" for p in e.value.problems)

@@ -60,7 +60,7 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
     bats = {n: bat for n in names}
     exponents: dict[str, dict[str, float]] = {n: {} for n in names}
     if cfg.calibration == "nights":
-        record = nightfit.load_nights()
+        record = _nights(scenario)
         at = cfg.calibration_date or scenario.as_of
         model = nightfit.fit(record, at, half_life_days=cfg.calibration_half_life_days)
         cal_trials = min(trials, 200 if quick else 500)
@@ -68,7 +68,8 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
             cal = calibration.calibrate(bat, w, assets, calibration.wave_targets(model, w), trials=cal_trials, seed=seed + 7919 * (i + 1))
             bats[n], exponents[n] = cal.batteries, cal.exponent
             cal_data["waves"][n] = cal.table()
-        cal_data.update({"model": model.to_json(), "trials": cal_trials, "error": nightfit.error_table(_night_errors(cfg.calibration_half_life_days))})
+        errors = _night_errors(cfg.calibration_half_life_days) if not scenario.has("nights") else nightfit.evaluate(record, half_life_days=cfg.calibration_half_life_days)
+        cal_data.update({"model": model.to_json(), "trials": cal_trials, "record": "scenario nights.csv" if scenario.has("nights") else "bundled air_force_nights.csv", "warnings": [str(w) for w in record.warnings], "error": nightfit.error_table(errors)})
 
     summaries, outcomes = {}, {}
     for n, w in waves.items():
@@ -163,6 +164,14 @@ def assess_skies(scenario, *, wave: str | None = None, trials: int | None = None
         *campaign.assumptions(),
     ]
     return Result(name="skies", title="Safe skies: defended assets, waves, interception and batteries required", summary=summary, data=data, frames=frames, assumptions=assumptions, metadata={"status": "ok", "seed": seed, "trials": trials, "solver": "HiGHS (siting); NumPy Monte Carlo"}, requirements=reqs)
+
+
+def _nights(scenario) -> nightfit.Nights:
+    """The scenario's night-by-night record (``nights.csv``), or the bundled Air Force record."""
+    if not scenario.has("nights"):
+        return nightfit.load_nights()
+    rows = [{**{k: ("" if v is None else str(v)) for k, v in r.model_dump().items()}} for r in scenario.rows("nights")]
+    return nightfit.parse_nights(rows, "nights.csv", "; ".join(dict.fromkeys(r["source"] for r in rows if r["source"])) or "scenario nights.csv")
 
 
 @lru_cache(maxsize=4)
