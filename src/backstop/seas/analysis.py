@@ -251,6 +251,17 @@ def _assumptions(cfg, plan: CorridorPlan, exposure_notes: list[str], as_of: str)
     return out
 
 
+def _littoral_assumptions(littoral: dict) -> list[Assumption]:
+    out = []
+    if littoral["closure"]:
+        c = littoral["closure"]
+        out.append(Assumption("straits closure", f"{c['name']}: only the navies of {', '.join(c['littoral_states'])} clear mines and escort in the Black Sea while it holds ([toggles] montreux_closure)", c["source"], c["since"]))
+    if littoral["group"]:
+        g = littoral["group"]
+        out.append(Assumption("littoral MCM capacity", f"{g['name']}: {g['vessels']} MCM vessels" + (" (backstop assumption: the count is not published)" if g["vessels_assumption"] else ""), g["source"], g["since"]))
+    return out
+
+
 def _littoral_mcm(scenario, reqs) -> dict:
     """The MCM need set against the littoral group's capacity, and whether the straits closure holds."""
     from backstop.reference.straits import closure_on, mcm_group_on
@@ -345,7 +356,7 @@ def run(scenario, context=None) -> Result:
         summary=summary,
         data=data,
         frames={"routes": routes_df, "legs": legs_df, "exposure": exposure, "sizing": table, "requirements": pd.DataFrame([q.model_dump() for q in reqs])},
-        assumptions=_assumptions(cfg, plan, notes, scenario.as_of.isoformat()),
+        assumptions=_assumptions(cfg, plan, notes, scenario.as_of.isoformat()) + _littoral_assumptions(littoral),
         metadata={"status": "ok" if not closed else "partial", "routes_ok": n_ok, "routes": len(plan.routes), "exposure_method": method, "longest_route": longest.port},
         requirements=reqs,
     )
