@@ -227,3 +227,15 @@ def test_scenario_nights_table_replaces_the_bundled_record(scenario_dir):
     with pytest.raises(InputError) as e:
         read_scenario(scenario_dir)
     assert any(p.file == "nights.csv" and p.location == "line 2" for p in e.value.problems)
+
+
+def test_cli_calibrate_small_file_without_missiles(tmp_path):
+    f = tmp_path / "tiny.csv"
+    f.write_text(HEADER + "2025-01-01,50,40,0,0,0,0,\n2025-01-02,80,70,0,0,0,0,\n2025-01-05,120,100,0,0,0,0,\n")
+    code, out, err = run_cli("skies", "calibrate", str(f), "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["fit"]["classes"]["cruise"]["share_at_ref_size"] is None and d["fit"]["classes"]["drone"]["nights"] == 3
+    assert any("no night with cruise" in n for n in d["fit"]["notes"]) and any("cross-validation" in n for n in d["fit"]["notes"])
+    code, out, _ = run_cli("skies", "calibrate", str(f))
+    assert code == 0 and "Calibration error" in out

@@ -148,7 +148,7 @@ def calibrate(
     for col in ("class", "nights", "launched", "share at 100", "log-size effect", "rho", "weapon types (logit offset)"):
         t.add_column(col)
     for c, v in f["classes"].items():
-        t.add_row(c, str(v["nights"]), f"{v['launched']:,.0f}", f"{v['share_at_ref_size']:.1%}", f"{v['beta_log_size']:+.3f}", f"{v['rho']:.3f}", ", ".join(f"{k} {o:+.2f}" for k, o in v["type_offset"].items()))
+        t.add_row(c, str(v["nights"]), f"{v['launched']:,.0f}", "" if v["share_at_ref_size"] is None else f"{v['share_at_ref_size']:.1%}", f"{v['beta_log_size']:+.3f}", f"{v['rho']:.3f}", ", ".join(f"{k} {o:+.2f}" for k, o in v["type_offset"].items()))
     console.print(t)
     t = Table(title="Calibration error (share downed): pooled bias and per-night MAE, model vs constant", title_justify="left")
     for col in ("class", "evaluation", "nights", "reported", "model bias", "model MAE", "constant bias", "constant MAE"):

@@ -53,8 +53,11 @@ def wave_targets(model: NightFit, wave) -> dict[str, dict]:
             continue
         weapons, counts = np.unique(wave.weapon[mask], return_counts=True)
         mix = {"drone": float(n)} if rc == "drone" else {str(w): float(c) for w, c in zip(weapons, counts, strict=True)}
+        share = model.share(rc, mix, total)
+        if share is None:  # the record has no night of this class: left as the catalogue says
+            continue
         lo, hi = model.interval(rc, mix, total)
-        out[rc] = {"launched": n, "share": model.share(rc, mix, total), "low": lo, "high": hi, "mix": {str(w): int(c) for w, c in zip(weapons, counts, strict=True)}}
+        out[rc] = {"launched": n, "share": share, "low": lo, "high": hi, "mix": {str(w): int(c) for w, c in zip(weapons, counts, strict=True)}}
     return out
 
 

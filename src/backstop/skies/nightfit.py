@@ -343,7 +343,7 @@ class NightFit:
         launches are ``mix`` (type -> count; types the fit has not seen take the class effectiveness)."""
         f = self.classes.get(cls)
         n = sum(v for v in mix.values() if v > 0)
-        if f is None or n <= 0:
+        if f is None or f.nights == 0 or n <= 0:
             return None
         x = math.log(max(total, 1.0) / SIZE_REF)
         acc = 0.0
@@ -371,7 +371,7 @@ class NightFit:
         return {
             "at": str(self.at), "half_life_days": self.half_life_days, "size_ref": SIZE_REF, "first_night": self.first_night, "last_night": self.last_night,
             "source": self.source, "notes": list(self.notes),
-            "classes": {c: {"alpha": f.alpha, "beta_log_size": f.beta, "rho": f.rho, "type_offset": f.type_offset, "nights": f.nights, "launched": f.launched, "effective_nights": f.effective_nights, "converged": f.converged, "share_at_ref_size": float(_expit(f.alpha))} for c, f in self.classes.items()},
+            "classes": {c: {"alpha": f.alpha, "beta_log_size": f.beta, "rho": f.rho, "type_offset": f.type_offset, "nights": f.nights, "launched": f.launched, "effective_nights": f.effective_nights, "converged": f.converged, "share_at_ref_size": float(_expit(f.alpha)) if f.nights else None} for c, f in self.classes.items()},
         }
 
 
@@ -567,4 +567,9 @@ def calibrate(nights: Nights, at: dt.date | str | None = None, *, half_life_days
         raise InputError([Problem("<cli>", "argument --half-life", "half-life", str(half_life_days), "must be positive", "days, e.g. 60")])
     model = fit(nights, at, half_life_days=half_life_days)
     ev = evaluate(nights, half_life_days=half_life_days)
+    for c, f in model.classes.items():
+        if f.nights == 0:
+            model.notes.append(f"no night with {c} launches: no fit for {c} (the analysis keeps the catalogue for it)")
+    if ev["cv_nights"] == 0:
+        model.notes.append(f"cross-validation by time needs more than {BURN_IN_MONTHS} months of nights")
     return {"warnings": [str(w) for w in nights.warnings], "fit": model.to_json(), "evaluation": ev, "error_table": error_table(ev), "method": "weighted maximum likelihood, beta-binomial per class with weapon-type offsets and a log wave-size term; time weights 2^(-|t - t_i| / H) (backstop.skies.nightfit)"}
