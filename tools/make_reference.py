@@ -374,6 +374,12 @@ EXPECTED_COLUMNS = {
     "summit_facts.csv": "id,kind,state,beneficiary,venue,from,until,text,source,as_of,assumption",
     "summit_venues.csv": "icao,city,state,facts,source,as_of",
     "icc_findings.csv": "id,state,decided,chamber,person,visit,finding,source,as_of",
+    "straits.csv": "id,name,start,end,littoral_states,zones,capabilities,note,source,as_of,assumption",
+    "mcm_groups.csv": "id,name,states,start,vessels,note,source,as_of,assumption",
+    "air_force_nights.csv": (
+        "night,drone_launched,drone_downed_or_lost,cruise_launched,cruise_downed,ballistic_launched,ballistic_downed,"
+        "weapons,source,as_of"
+    ),
     "strike_reports.csv": (
         "id,night_start,region_list,drones_launched,decoys_launched,cruise_launched,ballistic_launched,"
         "drones_downed,cruise_downed,ballistic_downed,note,source,as_of,assumption"

@@ -162,6 +162,7 @@ def prepare(
     items = []
     for row, where, nation, cavs in _valid_pledges(scenario, tax, problems):
         restr = _restrictions(nation, row.capability, cavs, snap, scenario.config.toggles, tax, where)
+        restr += straits_restrictions(scenario, nation, row.capability)
         start, end = int(row.available_from_month), int(min(row.available_to_month or cfg.horizon_months, cfg.horizon_months))
         if start > cfg.horizon_months:
             continue  # available only after the horizon: contributes nothing
@@ -244,6 +245,22 @@ def _restrictions(nation: str, capability: str, cavs: list[Caveat], snap, toggle
     if toggles.us_air_isr_only and nation == "USA":
         restr.append(US_AIR_ISR_ONLY)
     return restr
+
+
+def straits_restrictions(scenario, nation: str, capability: str) -> list[Restriction]:
+    """The Montreux closure of the Turkish Straits as a restriction (``toggle montreux_closure``).
+
+    While the closure in ``straits.csv`` holds on the scenario date and ``[toggles]
+    montreux_closure`` is on, a warship capability (``mcm_vessel``, ``escort_frigate``) of a state
+    that is not littoral to the Black Sea cannot serve in the Black Sea zones (``not_in`` them).
+    """
+    from backstop.reference.straits import closure_on
+
+    c = closure_on(scenario.as_of, enabled=scenario.config.toggles.montreux_closure)
+    if c is None or nation in c.littoral or capability not in c.capabilities:
+        return []
+    text = "not_in:" + "|".join(c.zones)
+    return [Restriction("toggle montreux_closure", "toggle", "", Caveat("not_in", tuple(c.zones), text, f"toggle:montreux_closure ({c.id}, since {c.start})"))]
 
 
 def _fair_shares(scenario, snap, nations: list[str], problems: list[Problem]) -> tuple[dict[str, float], str, list[str]]:
