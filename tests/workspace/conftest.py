@@ -25,13 +25,24 @@ def pg_server():
     server.stop()
 
 
+def fresh_url(request, backend: str, tmp_path) -> str:
+    """A fresh, empty database on ``backend`` (``sqlite`` or ``postgresql``)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'ws.db'}"
+    server = request.getfixturevalue("pg_server")
+    return server.new_database(f"t{next(_counter)}")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """A fresh, empty database URL on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ws.db'}"
-    server = request.getfixturevalue("pg_server")
-    return server.new_database(f"t{next(_counter)}_{abs(hash(tmp_path)) % 10**8}")
+    return fresh_url(request, request.param, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def db_url_heavy(request, tmp_path):
+    """As ``db_url``, for the long end-to-end tests: PostgreSQL in ``make test-slow``, SQLite in every run."""
+    return fresh_url(request, request.param, tmp_path)
 
 
 @pytest.fixture()

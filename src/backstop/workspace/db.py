@@ -86,9 +86,8 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as s:
+        with self._read() as s:  # closing rolls back and detaches, leaving loaded attributes readable
             yield s
-            s.rollback()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
