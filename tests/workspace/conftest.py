@@ -11,6 +11,17 @@ pytest.importorskip("fastapi", reason="the workspace needs the web extra: pip in
 
 from tests.workspace.pgserver import PostgresServer, unavailable_reason  # noqa: E402
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_argon2():
+    """Cheap argon2 parameters in tests (the hashing itself is argon2-cffi's, tested upstream)."""
+    from backstop.workspace import auth
+
+    auth.configure_hasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    auth.configure_hasher()
+
+
 AS_OF = dt.date(2026, 6, 1)  # label groups resolved on a fixed date: tests do not depend on the clock
 _counter = itertools.count()
 

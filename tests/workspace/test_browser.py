@@ -13,7 +13,14 @@ import re
 import pytest
 
 from tests.workspace.conftest import AS_OF
-from tests.workspace.helpers import close, PASSWORD, add_users, bundled_files_b64, make_client, token
+from tests.workspace.helpers import (
+    PASSWORD,
+    add_users,
+    bundled_files_b64,
+    close,
+    make_client,
+    token,
+)
 from tests.workspace.live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"

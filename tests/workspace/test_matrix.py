@@ -12,7 +12,14 @@ import itertools
 
 from backstop.workspace.permissions import ROLES
 from tests.workspace.conftest import AS_OF
-from tests.workspace.helpers import close, add_users, bundled_files_b64, make_client, oracle_visible, token
+from tests.workspace.helpers import (
+    add_users,
+    bundled_files_b64,
+    close,
+    make_client,
+    oracle_visible,
+    token,
+)
 
 OWNER = "NOR"  # NATO and coalition, not EU
 NATIONS = ["NOR", "FRA", "AUT", "UKR", "JPN", "USA"]  # owner; NATO+EU+coalition; EU only; UKR; coalition only; NATO only

@@ -5,6 +5,7 @@ Heavy imports (FastAPI, SQLAlchemy, uvicorn, httpx) happen inside the commands.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import typer
@@ -146,9 +147,13 @@ def register(app: typer.Typer) -> None:
         client = httpx.Client(base_url=server.rstrip("/"), timeout=60)
         try:
             r = client.post("/api/session", json={"name": user, "password": password})
+            _check(r, server)
         except httpx.HTTPError as exc:
+            client.close()
             raise input_error("<cli>", "argument --server", "server", server, f"cannot reach the workspace ({exc})", "check the URL and that `backstop serve` runs") from None
-        _check(r, server)
+        except Exception:
+            client.close()
+            raise
         client.headers["Authorization"] = f"Bearer {r.json()['token']}"
         return client
 
@@ -184,9 +189,9 @@ def register(app: typer.Typer) -> None:
         files = read_folder(folder)
         validate_files(files)
         scenario_name = name or Path(folder).resolve().name
-        client = _client(server, user)
-        r = client.post(f"/api/scenarios/{scenario_name}/revisions",
-                        json={"files": {k: base64.b64encode(v).decode() for k, v in files.items()}, "message": message, "base": base})
+        with contextlib.closing(_client(server, user)) as client:
+            r = client.post(f"/api/scenarios/{scenario_name}/revisions",
+                            json={"files": {k: base64.b64encode(v).decode() for k, v in files.items()}, "message": message, "base": base})
         _check(r, server)
         rev = r.json()
         console.print(f"{scenario_name}: revision {rev['number']} ({rev['content_sha256'][:12]})")
@@ -205,12 +210,12 @@ def register(app: typer.Typer) -> None:
 
         from backstop.workspace.scenarios import write_folder
 
-        client = _client(server, user)
-        r = client.get(f"/api/scenarios/{name}")
-        _check(r, server)
-        number = revision or r.json()["head"]
-        r = client.get(f"/api/scenarios/{name}/revisions/{number}")
-        _check(r, server)
+        with contextlib.closing(_client(server, user)) as client:
+            r = client.get(f"/api/scenarios/{name}")
+            _check(r, server)
+            number = revision or r.json()["head"]
+            r = client.get(f"/api/scenarios/{name}/revisions/{number}")
+            _check(r, server)
         files = {k: base64.b64decode(v) for k, v in r.json()["files"].items()}
         path = write_folder(files, out)
         console.print(f"{name} revision {number} -> {path} ({len(files)} files)")

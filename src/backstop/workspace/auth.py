@@ -30,8 +30,15 @@ from backstop.workspace.service import Actor, TooMany, Unauthorized
 BAD_LOGIN = "unknown user or wrong password"
 
 SESSION_MAX_AGE_S = 8 * 3600
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4)
 _DUMMY = _hasher.hash("not a password: equalises the time of unknown users")
+
+
+def configure_hasher(**params) -> None:
+    """Replace the argon2 parameters (tests use cheap ones; deployments keep the defaults)."""
+    global _hasher, _DUMMY
+    _hasher = PasswordHasher(**params)
+    _DUMMY = _hasher.hash("not a password: equalises the time of unknown users")
 
 
 def hash_password(password: str) -> str:

@@ -72,6 +72,11 @@ def error_page(request: Request, status: int, message: str, detail: dict | None 
     return _render(request, "error.html", actor, status=status, status_code=status, message=message, detail=detail or {})
 
 
+def _secure(request: Request) -> bool:
+    """Secure cookies when the workspace is served over HTTPS (or told so with --https behind a proxy)."""
+    return workspace(request).https or request.url.scheme == "https"
+
+
 def _safe_next(nxt: str) -> str:
     return nxt if nxt.startswith("/") and not nxt.startswith("//") and "\\" not in nxt else "/"
 
@@ -83,7 +88,7 @@ def _safe_next(nxt: str) -> str:
 def login_page(request: Request, next: str = "/", msg: str = ""):
     token = secrets.token_urlsafe(24)
     resp = _render(request, "login.html", None, next=_safe_next(next), msg=msg[:200], login_csrf=token)
-    resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=workspace(request).https, max_age=3600)
+    resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request), max_age=3600)
     return resp
 
 
@@ -99,7 +104,7 @@ def login_submit(request: Request, name: str = Form(""), password: str = Form(""
     if token is None:
         return RedirectResponse(f"/login?next={quote(_safe_next(next))}&msg={quote(auth.BAD_LOGIN)}", status_code=303)
     resp = RedirectResponse(_safe_next(next), status_code=303)
-    resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=ws.https, max_age=auth.SESSION_MAX_AGE_S)
+    resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), max_age=auth.SESSION_MAX_AGE_S)
     resp.delete_cookie(LOGIN_CSRF)
     return resp
 
