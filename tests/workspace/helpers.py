@@ -41,12 +41,14 @@ def make_client(url: str, as_of: dt.date, **kw):
 
     from backstop.workspace.app import create_app
 
-    return TestClient(create_app(url, as_of=as_of, **kw))
+    client = TestClient(create_app(url, as_of=as_of, **kw))
+    client.__enter__()  # one event-loop portal for all requests (not one per request)
+    return client
 
 
 def close(client) -> None:
     """Close a test client and its database connections."""
-    client.close()
+    client.__exit__(None, None, None)
     client.app.state.ws.db.dispose()
 
 

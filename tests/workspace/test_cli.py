@@ -88,3 +88,31 @@ def test_unreachable_server_is_a_clear_error(args, monkeypatch, tmp_path):
     args = [a if a != "." else str(tmp_path / "s") for a in args]
     code, _, err = _cli(monkeypatch, "pw\n", *args)
     assert code == 2 and "cannot reach the workspace" in err
+
+
+def test_cli_imports_no_web_stack_at_start():
+    import subprocess
+
+    code = "import sys, backstop.cli; bad = [m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'httpx', 'alembic') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_demo_populates_a_workspace(tmp_path):
+    from backstop.workspace import pledges, scenarios
+    from backstop.workspace.db import Database
+    from backstop.workspace.demo import DEMO_USERS, load_demo
+    from backstop.workspace.service import Actor
+
+    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.upgrade()
+    users = load_demo(db)
+    assert [u[:3] for u in users] == DEMO_USERS and all(len(u[3]) >= 10 for u in users)
+    fra, nor = Actor("poc-fra", "FRA", "poc", AS_OF), Actor("poc-nor", "NOR", "poc", AS_OF)
+    with db.read() as s:
+        assert [x.name for x in scenarios.visible_scenarios(s, fra)] == ["ukraine-2025"]
+        rid = pledges.visible_rounds(s, fra)[0].id
+        seen_by_fra = {p.owner for p in pledges.list_pledges(s, fra, rid)}
+        seen_by_nor = {p.owner for p in pledges.list_pledges(s, nor, rid)}
+    assert seen_by_fra == {"FRA"} and seen_by_nor == {"FRA", "NOR"}  # Norway's pledges are national-only
+    db.dispose()
