@@ -100,15 +100,24 @@ async def _login(client, name: str, stats: dict) -> dict | None:
 
 
 async def _user(client, h: dict | None, name: str, role: str, round_id: int, seed: int, stop_at: float, stats: dict) -> None:
+    import httpx
+
     rng = random.Random(seed)
     if h is None:
         return
     mine: dict[int, int] = {}  # pledge row id -> version
     n = 0
 
+    class _Dropped:
+        status_code = 0
+
     async def call(kind: str, method: str, path: str, **kw):
         t0 = time.perf_counter()
-        resp = await client.request(method, path, headers=h, **kw)
+        try:
+            resp = await client.request(method, path, headers=h, **kw)
+        except httpx.TransportError:
+            stats["transport_errors"] += 1
+            return _Dropped()
         stats[kind].append((time.perf_counter() - t0) * 1000.0)
         if resp.status_code >= 500:
             stats["server_errors"] += 1
@@ -162,7 +171,7 @@ def _p(values: list[float], q: float) -> float:
 def _run(inputs):
     import httpx
 
-    stats = {"read": [], "write": [], "created": [], "edits": {}, "server_errors": 0, "write_refused": 0, "login_failures": 0}
+    stats = {"read": [], "write": [], "created": [], "edits": {}, "server_errors": 0, "write_refused": 0, "login_failures": 0, "transport_errors": 0}
 
     async def main():
         limits = httpx.Limits(max_connections=USERS, max_keepalive_connections=USERS)
@@ -184,20 +193,26 @@ def _run(inputs):
     from backstop.workspace.models import PledgeRecord
 
     db = Database(inputs["url"])
+    from backstop.workspace import audit
+
     with db.read() as s:
         rows = s.execute(select(PledgeRecord.id, PledgeRecord.pledge_id, PledgeRecord.version)).all()
         dup = s.execute(select(func.count()).select_from(PledgeRecord).group_by(PledgeRecord.round_id, PledgeRecord.pledge_id)
                         .having(func.count() > 1)).all()
+        chain = audit.verify(s)
     db.dispose()
     in_db = {r.pledge_id for r in rows}
     lost = len(set(stats["created"]) - in_db)
+    unacknowledged = len(in_db - set(stats["created"]))  # saved, but the answer never reached the user
     lost_updates = sum(1 for r in rows if r.version != 1 + stats["edits"].get(r.id, 0))
     return {
         "reads": len(stats["read"]), "writes": len(stats["write"]),
         "p50_read_ms": round(_p(stats["read"], 0.5), 1), "p95_read_ms": round(_p(stats["read"], 0.95), 1),
         "p50_write_ms": round(_p(stats["write"], 0.5), 1), "p95_write_ms": round(_p(stats["write"], 0.95), 1),
         "server_errors": stats["server_errors"], "refused_writes": stats["write_refused"], "login_failures": stats["login_failures"],
+        "transport_errors": stats["transport_errors"], "unacknowledged": unacknowledged,
         "created": len(stats["created"]), "lost": lost, "duplicated": len(dup), "lost_updates": lost_updates,
+        "audit_events": chain.events, "audit_chain_ok": chain.ok, "load_avg_1min": round(os.getloadavg()[0], 1),
         "goals_met": _p(stats["read"], 0.95) < 100 and _p(stats["write"], 0.95) < 250 and stats["server_errors"] == 0 and lost == 0 and not dup and lost_updates == 0,
     }
 

@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         console.print(f"backstop workspace on http://{host}:{port}/  (database: {app.state.ws.db.url.split('@')[-1]})")
         for name, nation, role, password in users:
             console.print(f"  demo user {name:10s} {nation}  {role:9s}  password: {password}", highlight=False)
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=30)
 
     db_app = typer.Typer(help="The workspace database: migrations.", no_args_is_help=True)
     app.add_typer(db_app, name="db")

@@ -91,9 +91,23 @@ class Database:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends normally, rolled back on any error."""
-        with self._write() as s, s.begin():
-            yield s
+        """A write transaction: committed when the block ends normally, rolled back on any error.
+
+        A concurrent change caught by the database (a version that moved between read and write, a unique
+        key taken at the same moment) becomes :class:`~backstop.workspace.service.Conflict` (409).
+        """
+        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from backstop.workspace.service import Conflict
+
+        try:
+            with self._write() as s, s.begin():
+                yield s
+        except StaleDataError:
+            raise Conflict("the record was changed by someone else at the same moment; nothing was saved: reload and try again") from None
+        except IntegrityError:
+            raise Conflict("a record with the same key was saved by someone else at the same moment; nothing was saved: reload and try again") from None
 
     def upgrade(self, revision: str = "head") -> None:
         upgrade(self.url, revision, engine=self.engine)
