@@ -230,14 +230,39 @@ def _teardown(inputs) -> None:
     shutil.rmtree(inputs["tmp"], ignore_errors=True)
 
 
-def _case(backend: str) -> Case:
-    def run(inputs):
-        try:
-            return _run(inputs)
-        finally:
-            _teardown(inputs)
+def _floor(inputs):
+    """Reference in the same run: the same 50 users and think times against ``/api/health`` (no session,
+    no database) for a third of the time: the latency floor of uvicorn + FastAPI on this machine, now."""
+    import httpx
 
-    return Case(f"workspace 50 users {int(SECONDS)} s {backend}", lambda: _build(backend), run,
+    lat: list[float] = []
+
+    async def one(client, seed, stop_at):
+        rng = random.Random(seed)
+        while time.monotonic() < stop_at:
+            await asyncio.sleep(rng.uniform(0.2, 1.0))
+            t0 = time.perf_counter()
+            try:
+                await client.get("/api/health")
+                lat.append((time.perf_counter() - t0) * 1000.0)
+            except httpx.TransportError:
+                pass
+
+    async def main():
+        async with httpx.AsyncClient(base_url=inputs["base"], timeout=30, limits=httpx.Limits(max_connections=USERS)) as client:
+            stop_at = time.monotonic() + max(SECONDS / 3, 5)
+            await asyncio.gather(*[one(client, 1000 + i, stop_at) for i in range(USERS)])
+
+    try:
+        asyncio.run(main())
+    finally:
+        _teardown(inputs)
+    return {"floor_p50_ms": round(_p(lat, 0.5), 1), "floor_p95_ms": round(_p(lat, 0.95), 1)}
+
+
+def _case(backend: str) -> Case:
+    return Case(f"workspace 50 users {int(SECONDS)} s {backend}", lambda: _build(backend), _run,
+                reference=_floor, reference_name="/api/health floor",
                 notes="p95 reads < 100 ms, writes < 250 ms, 0 errors, 0 lost or duplicated writes")
 
 
