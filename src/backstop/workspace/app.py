@@ -139,7 +139,10 @@ def create_app(url: str | None = None, *, as_of: dt.date | None = None, https: b
 
     @app.exception_handler(WorkspaceError)
     async def _ws_error(request: Request, exc: WorkspaceError):
-        if exc.status >= 400 and exc.status != 404:
+        if exc.status in (401, 403, 429):  # sessions, CSRF, throttling: security-relevant
+            log.warning("%s %s from %s -> %s: %s", request.method, request.url.path,
+                        request.client.host if request.client else "?", exc.status, exc.message)
+        elif exc.status != 404:
             log.info("%s %s -> %s: %s", request.method, request.url.path, exc.status, exc.message)
         if _is_api(request):
             return JSONResponse({"error": exc.message, **({"detail": exc.detail} if exc.detail else {})}, status_code=exc.status)

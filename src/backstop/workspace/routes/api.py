@@ -86,6 +86,11 @@ class UserIn(BaseModel):
     password: str
 
 
+def _ok(obj, status: int = 200) -> JSONResponse:
+    """Plain JSON data straight to the answer (skips FastAPI's generic encoder: a third of a list's CPU)."""
+    return JSONResponse(obj, status_code=status)
+
+
 def _cells(data: dict) -> dict[str, str]:
     return {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in data.items()}
 
@@ -114,14 +119,14 @@ def me(actor: Actor = Depends(actor_of)):
 @router.get("/scenarios", tags=["scenarios"])
 def list_scenarios(request: Request, actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
-        return [scenarios.scenario_info(sc) for sc in scenarios.visible_scenarios(s, actor)]
+        return _ok([scenarios.scenario_info(sc) for sc in scenarios.visible_scenarios(s, actor)])
 
 
 @router.get("/scenarios/{name}", tags=["scenarios"])
 def get_scenario(name: str, request: Request, actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
         sc = scenarios.get_scenario(s, actor, name)
-        return {**scenarios.scenario_info(sc), "revisions": [scenarios.revision_info(r) for r in sc.revisions]}
+        return _ok({**scenarios.scenario_info(sc), "revisions": [scenarios.revision_info(r) for r in sc.revisions]})
 
 
 def _decode_files(files: dict[str, str]) -> dict[str, bytes]:
@@ -149,13 +154,13 @@ def push(name: str, body: RevisionIn, request: Request, actor: Actor = Depends(a
 def pull(name: str, number: int, request: Request, actor: Actor = Depends(actor_of)):
     with workspace(request).db.write() as s:
         rev, files = scenarios.export(s, actor, name, number)
-        return {**scenarios.revision_info(rev), "files": {k: base64.b64encode(v).decode() for k, v in files.items()}}
+        return _ok({**scenarios.revision_info(rev), "files": {k: base64.b64encode(v).decode() for k, v in files.items()}})
 
 
 @router.get("/scenarios/{name}/diff", tags=["scenarios"], summary="Differences between two revisions, table by table")
 def diff(name: str, request: Request, a: int = Query(...), b: int = Query(...), actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
-        return {"scenario": name, "a": a, "b": b, "tables": scenarios.diff(s, actor, name, a, b)}
+        return _ok({"scenario": name, "a": a, "b": b, "tables": scenarios.diff(s, actor, name, a, b)})
 
 
 @router.post("/scenarios/{name}/restore", tags=["scenarios"], status_code=201)
@@ -177,7 +182,7 @@ def relabel(name: str, body: LabelIn, request: Request, actor: Actor = Depends(a
 @router.get("/rounds", tags=["pledges"])
 def list_rounds(request: Request, actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
-        return [pledges.round_info(r) for r in pledges.visible_rounds(s, actor)]
+        return _ok([pledges.round_info(r) for r in pledges.visible_rounds(s, actor)])
 
 
 @router.post("/rounds", tags=["pledges"], status_code=201)
@@ -191,7 +196,7 @@ def open_round(body: RoundIn, request: Request, actor: Actor = Depends(actor_of)
 def get_round(round_id: int, request: Request, actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
         r = pledges.get_round(s, actor, round_id)
-        return {**pledges.round_info(r), "pledges": [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, round_id)]}
+        return _ok({**pledges.round_info(r), "pledges": [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, round_id)]})
 
 
 @router.post("/rounds/{round_id}/close", tags=["pledges"])
@@ -204,7 +209,7 @@ def close_round(round_id: int, body: VersionIn, request: Request, actor: Actor =
 def create_pledge(round_id: int, body: PledgeIn, request: Request, actor: Actor = Depends(actor_of)):
     tokens = parse_tokens(body.releasable_to)
     with workspace(request).db.write() as s:
-        return pledges.pledge_info(pledges.create_pledge(s, actor, round_id, _cells(body.data), tokens))
+        return _ok(pledges.pledge_info(pledges.create_pledge(s, actor, round_id, _cells(body.data), tokens)), 201)
 
 
 @router.post("/rounds/{round_id}/pledges.csv", tags=["pledges"], status_code=201, summary="Upload a nation's pledges.csv (all or nothing)")
@@ -233,13 +238,13 @@ def export_pledges(round_id: int, request: Request, actor: Actor = Depends(actor
 @router.get("/pledges/{pid}", tags=["pledges"])
 def get_pledge(pid: int, request: Request, actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
-        return pledges.pledge_info(pledges.get_pledge(s, actor, pid))
+        return _ok(pledges.pledge_info(pledges.get_pledge(s, actor, pid)))
 
 
 @router.put("/pledges/{pid}", tags=["pledges"])
 def update_pledge(pid: int, body: PledgeUpdate, request: Request, actor: Actor = Depends(actor_of)):
     with workspace(request).db.write() as s:
-        return pledges.pledge_info(pledges.update_pledge(s, actor, pid, _cells(body.data), body.version))
+        return _ok(pledges.pledge_info(pledges.update_pledge(s, actor, pid, _cells(body.data), body.version)))
 
 
 @router.put("/pledges/{pid}/release", tags=["pledges"])
@@ -279,7 +284,7 @@ def event_info(e: AuditEvent) -> dict:
 @router.get("/audit", tags=["audit"])
 def list_audit(request: Request, limit: int = Query(200, ge=1, le=5000), actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
-        return [event_info(e) for e in s.execute(audit_query(actor).limit(limit)).scalars()]
+        return _ok([event_info(e) for e in s.execute(audit_query(actor).limit(limit)).scalars()])
 
 
 @router.get("/audit/verify", tags=["audit"])
