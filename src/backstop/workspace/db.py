@@ -106,7 +106,11 @@ class Database:
                 yield s
         except StaleDataError:
             raise Conflict("the record was changed by someone else at the same moment; nothing was saved: reload and try again") from None
-        except IntegrityError:
+        except IntegrityError as exc:
+            orig = exc.orig
+            unique = getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+            if not unique:
+                raise
             raise Conflict("a record with the same key was saved by someone else at the same moment; nothing was saved: reload and try again") from None
 
     def upgrade(self, revision: str = "head") -> None:
