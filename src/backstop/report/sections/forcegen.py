@@ -142,7 +142,7 @@ def render(result: Result, scenario: Scenario) -> str:
     parts.append(table(_frame(d["assignments"]), columns=["requirement", "zone", "nation", "pledge", "capability", "units", "from", "to", "unit_rotations", "cost_usd"], max_rows=80))
     parts.append(
         f"<p class='muted'>Model: {model['rows']:,} rows, {model['columns']:,} columns, {model['nonzeros']:,} nonzeros; "
-        + "; ".join(f"{esc(s['stage'])} {esc(s['status'])} in {s['runtime_s']:.2f} s" for s in model["stages"])
+        + "; ".join(f"{esc(s['stage'])} {esc(s['status'])} ({s['iterations']:,} simplex iterations, {s['nodes']:,} nodes)" for s in model["stages"])
         + ".</p>"
     )
     if model["notes"]:
