@@ -340,7 +340,7 @@ def ruin_recreate(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, sh
     return mmr_fill(inst, x)
 
 
-SAFETY_TIME_S = 30.0
+SAFETY_TIME_S = 120.0
 """Wall-clock safety net of the heuristic [s] (work limits stop it long before on the anchors)."""
 
 
@@ -348,11 +348,12 @@ def default_rounds(inst: WTAInstance) -> int:
     """Default work budget of the heuristic: perturbation rounds of the iterated local search.
 
     Calibrated to about one second of one core on the anchors (50 x 100 to 300 x 600, one to
-    three units per type): the cost of a round grows with the weapon-target pairs times the
-    units per type, so the rounds fall with them (from 400 to at least 8)."""
+    three units per type): the cost of a round grows with the weapon-target pairs and, more
+    slowly, with the units per type, so the rounds fall with ``m n sqrt(u)`` (from 400 to at
+    least 8)."""
     m, n = inst.shape
     units = max(1.0, float(np.mean(inst.units))) if m else 1.0
-    return int(max(8, min(400, round(2.4e6 / max(1.0, m * n * units)))))
+    return int(max(8, min(400, round(2.4e6 / max(1.0, m * n * units**0.5)))))
 
 
 def _max_matching(gain: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -433,8 +434,8 @@ def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, 
     return x
 
 
-def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: int = 200, ruin: float = 0.1, seed: int = 0,
-                    time_limit: float | None = None) -> WTASolution:
+def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: int = 200, ruin: float | tuple[float, ...] = 0.1,
+                    seed: int = 0, time_limit: float | None = None) -> WTASolution:
     """Iterated very-large-scale-neighbourhood search (VLSN; Ahuja et al. 2007).
 
     1. Construction: round-wise assignment (:func:`assignment_rounds`); on small instances
@@ -442,7 +443,8 @@ def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: 
     2. Descent: :func:`vlsn_descent` (matching-based cyclic and path exchanges), then, on small
        instances, the move/swap local search (:func:`local_search`).
     3. Iterated local search (Lourenco, Martin and Stuetzle 2003): ruin and recreate
-       (:func:`ruin_recreate`, a share ``ruin`` of the targets), descent, keep if better; stops
+       (:func:`ruin_recreate`, a share ``ruin`` of the targets, cycling through the shares when
+       several are given: small ruins refine, large ones leave a basin), descent, keep if better; stops
        after ``rounds`` perturbations (default :func:`default_rounds`) or ``max_stall`` in a row
        without improvement.
 
@@ -465,10 +467,11 @@ def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: 
         if o < obj:
             best, obj = x, o
     x = best
+    shares = (ruin,) if np.isscalar(ruin) else tuple(ruin)
     stall = it = 0
     while it < rounds and stall < max_stall and time.perf_counter() < deadline:
         it += 1
-        y = ruin_recreate(inst, x, rng, ruin)
+        y = ruin_recreate(inst, x, rng, float(shares[it % len(shares)]))
         y = vlsn_descent(inst, y, rng, deadline=deadline, patience=2)
         if small:
             y = local_search(inst, y, deadline=deadline)
