@@ -30,6 +30,7 @@ class RunContext:
     """What a step may know beyond the scenario: earlier results, a seed, a progress callback."""
 
     results: dict[str, Result] = field(default_factory=dict)
+    timings_s: dict[str, float] = field(default_factory=dict)
     seed: int | None = None
     quick: bool = False
     progress: Callable[[str], None] = lambda message: None
@@ -76,6 +77,7 @@ def assess(
     seed: int | None = None,
     quick: bool = False,
     on_step: Callable[[Analysis, str], None] | None = None,
+    timings_s: dict[str, float] | None = None,
 ) -> list[Result]:
     """Run the registered analyses on ``scenario`` and return the results in order.
 
@@ -89,8 +91,12 @@ def assess(
         Fewer Monte Carlo trials / shorter solves (for tests and previews).
     on_step : callable, optional
         ``on_step(analysis, "start" | "done")`` for progress displays.
+    timings_s : dict, optional
+        Filled with each analysis's wall time [s].  Timings are kept out of the results (and
+        so out of ``results.json``): the same input and seed give byte-identical results on an
+        idle and on a loaded machine.
     """
-    context = RunContext(seed=seed, quick=quick)
+    context = RunContext(seed=seed, quick=quick, timings_s={} if timings_s is None else timings_s)
     for step in ANALYSES:
         if only and step.name not in only and step.name != "overview":
             continue
@@ -98,7 +104,7 @@ def assess(
             on_step(step, "start")
         t0 = time.perf_counter()
         result = step.run(scenario, context)
-        result.metadata.setdefault("wall_s", round(time.perf_counter() - t0, 3))
+        context.timings_s[step.name] = time.perf_counter() - t0
         context.results[step.name] = result
         if on_step:
             on_step(step, "done")
