@@ -32,6 +32,7 @@ class RunContext:
     results: dict[str, Result] = field(default_factory=dict)
     seed: int | None = None
     quick: bool = False
+    detail: bool = True
     progress: Callable[[str], None] = lambda message: None
 
     def requirements(self) -> list:
@@ -75,6 +76,7 @@ def assess(
     only: list[str] | None = None,
     seed: int | None = None,
     quick: bool = False,
+    detail: bool = True,
     on_step: Callable[[Analysis, str], None] | None = None,
 ) -> list[Result]:
     """Run the registered analyses on ``scenario`` and return the results in order.
@@ -87,10 +89,13 @@ def assess(
         Overrides the scenario's random seeds.
     quick : bool
         Fewer Monte Carlo trials / shorter solves (for tests and previews).
+    detail : bool
+        Compute the explanatory extras that headline figures do not need (force generation's
+        "what binds": one re-solve per caveat); sweeps turn it off.
     on_step : callable, optional
         ``on_step(analysis, "start" | "done")`` for progress displays.
     """
-    context = RunContext(seed=seed, quick=quick)
+    context = RunContext(seed=seed, quick=quick, detail=detail)
     for step in ANALYSES:
         if only and step.name not in only and step.name != "overview":
             continue

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "backstop.cli.monitor",
     "backstop.cli.seas",
     "backstop.cli.summit",
+    "backstop.cli.sweep",
 ]
 
 app = typer.Typer(
