@@ -31,7 +31,14 @@ def sweep(
         from backstop.errors import input_error
 
         raise input_error("<cli>", "argument SPEC", "spec", "", "missing sweep spec", "backstop sweep SPEC.toml [SCENARIO] (see examples/sweep-skies.toml)")
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from backstop.sweep.report import write_report
     from backstop.sweep.run import load_plan, run_sweep

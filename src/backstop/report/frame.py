@@ -61,8 +61,11 @@ def reference_assumptions() -> list[dict[str, str]]:
     return out
 
 
-def render_report(scenario: Scenario, results: list[Result]) -> str:
-    """The whole report as one self-contained HTML string (inline CSS and SVG, no scripts from the network)."""
+def render_report(scenario: Scenario, results: list[Result], extra_sections: list[dict] | None = None) -> str:
+    """The whole report as one self-contained HTML string (inline CSS and SVG, no scripts from the network).
+
+    ``extra_sections`` (dicts with name, title, html) are appended after the analyses' sections,
+    e.g. the sweep layer's "what the conclusions hang on"."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("backstop.report") / "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -71,7 +74,7 @@ def render_report(scenario: Scenario, results: list[Result]) -> str:
     sections = [
         {"name": r.name, "title": r.title, "html": render_section(r, scenario), "status": r.metadata.get("status", "")}
         for r in results
-    ]
+    ] + list(extra_sections or [])
     assumptions = [a.to_dict() | {"analysis": r.title} for r in results for a in r.assumptions]
     assumptions += [a | {"analysis": "Reference data"} for a in reference_assumptions()]
     template = env.get_template("report.html.j2")

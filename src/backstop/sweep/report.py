@@ -100,7 +100,7 @@ def rank_correlations(tab: pd.DataFrame, meta: dict[str, Any], output: str) -> p
         x = tab[f["name"]]
         if f.get("is_date"):
             x = pd.to_datetime(x).map(lambda d: d.toordinal())
-        if x.dtype == object:
+        if not (pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x)):
             continue
         x = x.astype(float)
         ok = np.isfinite(x) & np.isfinite(y)
