@@ -93,10 +93,15 @@ class SerialExecutor(Executor):
     def __init__(self, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> None:
         self.workers = 1
         self._initializer, self._initargs, self._ready = initializer, initargs, False
+        self.init_s = 0.0  # time the initializer took [s]
 
     def map_unordered(self, fn, tasks):
         if not self._ready:
+            import time
+
+            t0 = time.perf_counter()
             _init(self._initializer, self._initargs)
+            self.init_s = time.perf_counter() - t0
             self._ready = True
         for key, payload in tasks:
             yield _call(fn, key, payload)

@@ -227,6 +227,7 @@ class SweepRun:
     table: pd.DataFrame | None
     wall_s: float
     executor: str
+    init_s: float | None = None  # worker start-up, where the executor measures it (in-process)
 
 
 def _row(plan: Plan, vid: str, outcome: Outcome) -> dict[str, Any]:
@@ -315,6 +316,7 @@ def run_sweep(
         progress(n_done, total, None)
     ran = failed = 0
     ex_name = "none"
+    init_s = None
     if todo:
         params = list(plan.spec.parameter)
         with make_executor(workers, ray, _worker_init, (plan.scenario, params, plan.bindings, plan.analyses, plan.outputs, plan.spec.sweep.quick)) as ex:
@@ -326,13 +328,14 @@ def run_sweep(
                 n_done += 1
                 if progress:
                     progress(n_done, total, outcome)
+            init_s = getattr(ex, "init_s", None)
     finished = store.finished()
     complete = all(v in finished for v in plan.variants)
     table = None
     if complete:
         table = assemble(plan, store.read_parts())
         store.write_table(table, metadata(plan))
-    return SweepRun(plan, store, ran, len(done), failed, complete, table, time.perf_counter() - t0, ex_name)
+    return SweepRun(plan, store, ran, len(done), failed, complete, table, time.perf_counter() - t0, ex_name, init_s)
 
 
 def load_plan(spec_path: str | Path, scenario: str | None = None) -> Plan:
