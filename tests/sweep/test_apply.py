@@ -64,6 +64,14 @@ def test_withdraw_removes_pledges(bundled):
     nations = {r.nation for r in new.rows("pledges")}
     assert "FRA" not in nations and "GBR" in nations
     assert len(new.rows("pledges")) == len(bundled.rows("pledges")) - sum(r.nation == "FRA" for r in bundled.rows("pledges"))
+    # a pledge that serves only with a withdrawn nation goes too (force generation's --without does the same)
+    buddies = [r for r in bundled.rows("pledges") if "only_with:GBR" in r.caveats]
+    assert buddies
+    gbr, _ = apply(bundled, [(p, b, (False, True))])
+    assert not {r.id for r in buddies} & {r.id for r in gbr.rows("pledges")}
+    from backstop.forcegen.analysis import assess
+
+    assert assess(gbr, binding=False, quick=True).data["totals"]["fill_pct"] > 0
 
 
 def test_invalid_value_is_an_input_error(bundled):

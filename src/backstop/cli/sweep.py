@@ -23,9 +23,11 @@ def sweep(
 ) -> None:
     """Sweep uncertain assumptions over a design; tornado, Sobol indices, distributions and the boxes where the plan fails."""
     if schema:
+        import sys
+
         from backstop.sweep.spec import spec_markdown
 
-        console.print(spec_markdown(), markup=False, highlight=False, soft_wrap=True)
+        sys.stdout.write(spec_markdown())
         return
     if spec is None:
         from backstop.errors import input_error

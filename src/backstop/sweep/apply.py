@@ -269,6 +269,12 @@ def catalogue_patch(patch: CataloguePatch) -> Iterator[None]:
             threats.at[ident, column] = v
 
 
+def _buddies(pledge) -> set[str]:
+    """Nations a pledge can only serve with (``only_with:ISO3``): void when that nation withdraws,
+    as force generation's ``--without`` treats them."""
+    return {c.split(":", 1)[1].strip().upper() for c in pledge.caveats if c.strip().lower().startswith("only_with:")}
+
+
 def _round_int(x: float) -> int:
     return int(math.floor(x + 0.5))
 
@@ -354,7 +360,7 @@ def apply(scenario: Scenario, assignments: list[tuple[Any, Binding, Any]]) -> tu
         elif isinstance(b, WithdrawBinding):
             gone = {n for n, out in zip(b.nations, value, strict=True) if out}
             rows = tables.get("pledges", list(scenario.rows("pledges")))
-            tables["pledges"] = [r for r in rows if r.nation not in gone]
+            tables["pledges"] = [r for r in rows if r.nation not in gone and not (_buddies(r) & gone)]
     config = scenario.config
     if config_changes:
         data = config.model_dump()

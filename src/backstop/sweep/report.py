@@ -132,7 +132,8 @@ def findings(tab: pd.DataFrame, meta: dict[str, Any]) -> dict[str, Any]:
             sens[o] = ("rank", rank_correlations(ok, meta, o))
     thresholds = meta["spec"].get("threshold", [])
     disc = [an.discover(tab, meta, t) for t in thresholds if t["output"] in tab.columns]
-    return {"outputs": outs, "sensitivity": sens, "distributions": an.distributions(ok, outs), "discovery": disc, "notes": notes}
+    constant = [o for o in outs if ok[o].astype(float).nunique(dropna=True) <= 1]
+    return {"outputs": outs, "constant": constant, "sensitivity": sens, "distributions": an.distributions(ok, outs), "discovery": disc, "notes": notes}
 
 
 def _lead(kind: str, frame: pd.DataFrame) -> str:
@@ -153,11 +154,17 @@ def hang_on_html(tab: pd.DataFrame, meta: dict[str, Any], f: dict[str, Any] | No
     f = f or findings(tab, meta)
     units = meta.get("units", {})
     items = []
+    steady = []
     for o in f["outputs"]:
         kind, frame = f["sensitivity"][o]
+        if o in f.get("constant", ()):
+            steady.append(o)
+            continue
         lead = _lead(kind, frame)
         if lead:
             items.append(f"{o}: hangs most on {lead}.")
+    if steady:
+        items.append(f"Unchanged over the whole sweep: {', '.join(steady)}.")
     for d in f["discovery"]:
         t = d["threshold"]
         label = t.get("label") or f"{t['output']} {t['op']} {t['value']:g}"
@@ -168,7 +175,7 @@ def hang_on_html(tab: pd.DataFrame, meta: dict[str, Any], f: dict[str, Any] | No
             items.append(f"The plan never fails ({label}) over the swept ranges.")
     parts = [bullets(items)]
     if charts:
-        for o in f["outputs"][:8]:
+        for o in [o for o in f["outputs"] if o not in f.get("constant", ())][:8]:
             kind, frame = f["sensitivity"][o]
             if not len(frame):
                 continue
@@ -204,7 +211,7 @@ def sections(tab: pd.DataFrame, meta: dict[str, Any]) -> list[dict[str, str]]:
         head.append(f"<p class='muted'>{esc(n)}</p>")
     out = [{"id": "sweep", "title": "The sweep", "html": "\n".join(head)}]
     hang = [hang_on_html(tab, meta, f)]
-    for o in f["outputs"][:8]:
+    for o in [o for o in f["outputs"] if o not in f["constant"]][:8]:
         kind, frame = f["sensitivity"][o]
         cols = {"tornado": ["factor", "low", "high", "out_low", "out_high", "swing"], "sobol": ["factor", "S1", "S1_conf", "ST", "ST_conf"], "rank": ["factor", "rho"]}[kind]
         hang.append(table(frame, columns=cols, caption=f"{o}: {'tornado' if kind == 'tornado' else 'Sobol indices' if kind == 'sobol' else 'rank correlations (screening; use a sobol design for a variance decomposition)'}", max_rows=20))

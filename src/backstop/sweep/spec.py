@@ -84,7 +84,7 @@ class Parameter(SpecSection):
     sd: float | None = field(None, "Standard deviation of the normal distribution (default: a sixth of the range).", gt=0)
     integer: bool = field(False, "Round sampled values to integers (automatic for integer fields set directly).")
     base: Scalar | None = field(None, "Base-case value for one-at-a-time designs and tornado charts (default: the scenario's value; 1 for `scale`).")
-    withdraw: list[str] = Field(default_factory=list, description="Nations (ISO3) that may withdraw: one yes/no factor per nation; a withdrawn nation's pledges are removed.")
+    withdraw: list[str] = Field(default_factory=list, description="Nations (ISO3) that may withdraw: one yes/no factor per nation; a withdrawn nation's pledges are removed, and so are pledges that serve only with it (`only_with:ISO3`).")
     p_withdraw: float = field(0.5, "Chance that each listed nation withdraws (lhs, sobol).", ge=0, le=1)
     description: str = field("", "What the assumption is and where the range comes from.")
 
