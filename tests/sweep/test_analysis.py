@@ -21,6 +21,14 @@ def test_prim_finds_the_failure_box():
     assert "c" not in box.limits or box.limits["c"][1] - box.limits["c"][0] > 0.6  # c does not matter
 
 
+def test_prim_yes_no_factors():
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame({"withdraw.GBR": rng.random(400) < 0.5, "withdraw.FRA": rng.random(400) < 0.5, "a": rng.uniform(0, 1, 400)})
+    box = prim(x, (x["withdraw.GBR"] & x["withdraw.FRA"]).to_numpy())
+    assert box.density == 1.0 and box.coverage == 1.0
+    assert sorted(box.describe()) == ["withdraw.FRA is yes", "withdraw.GBR is yes"]
+
+
 def test_prim_no_failures():
     x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
     box = prim(x, np.zeros(50, bool))

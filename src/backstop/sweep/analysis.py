@@ -112,12 +112,17 @@ class Box:
     mass: float  # share of all points inside the box
     n: int
     trajectory: list[tuple[float, float, float]] = field(default_factory=list)  # (coverage, density, mass) per peel
+    flags: frozenset[str] = frozenset()  # yes/no factors (limits (1, 1) = yes, (0, 0) = no)
 
     def describe(self) -> list[str]:
         out = []
         for k, v in self.limits.items():
             if isinstance(v, list):
                 out.append(f"{k} in {{{', '.join(str(x) for x in v)}}}")
+            elif k in self.flags and v[0] == v[1]:
+                out.append(f"{k} is {'yes' if v[0] else 'no'}")
+            elif v[0] == v[1]:
+                out.append(f"{k} = {v[0]:.4g}")
             else:
                 out.append(f"{v[0]:.4g} <= {k} <= {v[1]:.4g}")
         return out
@@ -199,7 +204,8 @@ def prim(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05, min_mass: float
     dens = [t[1] for t in traj]
     k = int(np.argmax(np.round(dens, 12)))
     lim, mask = boxes[k]
-    return Box(lim, traj[k][0], traj[k][1], traj[k][2], int(mask.sum()), traj)
+    flags = frozenset(c for c in cols if pd.api.types.is_bool_dtype(x[c]))
+    return Box(lim, traj[k][0], traj[k][1], traj[k][2], int(mask.sum()), traj, flags)
 
 
 def _gain(y: np.ndarray, inside: np.ndarray, keep: np.ndarray, n: int) -> float:
