@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backstop.sweep.apply import apply, bind, catalogue_patch
 from backstop.sweep.spec import Parameter
@@ -81,3 +83,18 @@ def test_invalid_value_is_an_input_error(bundled):
     with pytest.raises(InputError) as exc:
         apply(bundled, [(p, b, -1.0)])
     assert exc.value.problems[0].location == "key skies.target_leakers"
+
+
+@given(counts=st.lists(st.integers(0, 500), min_size=2, max_size=5), k=st.integers(1, 4), share=st.floats(0, 1))
+@settings(max_examples=200, deadline=None)
+def test_share_property(counts, k, share):
+    """A share keeps the total, gives the `of` rows round(share x total), never a negative count."""
+    from backstop.sweep.apply import TableBinding, _cell_values
+
+    k = min(k, len(counts) - 1)
+    rows = tuple(range(len(counts)))
+    b = TableBinding("waves", "count", rows, rows[:k], tuple(counts), True, False)
+    new = _cell_values(b, "share", share)
+    total = sum(counts)
+    assert sum(new.values()) == total and min(new.values()) >= 0
+    assert sum(new[i] for i in rows[:k]) == int(total * share + 0.5)

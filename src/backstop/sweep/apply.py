@@ -150,6 +150,8 @@ def bind(param, scenario: Scenario, where: str, file: str) -> tuple[Binding | No
             share = tuple(i for i in idx if all(_match(getattr(rows[i], c), v) for c, v in param.of.items()))
             if not share:
                 return bad("of", str(param.of), "no selected row matches `of`", "`of` picks some of the rows selected by the path")
+            if len(share) == len(idx):
+                return bad("of", str(param.of), "`of` matches every selected row: no rows are left to hold the rest", "widen the path's selector to the rows that share the total")
         ann = fields[column].annotation
         integer = ann is int or str(ann) in ("int | None", "typing.Optional[int]")
         current = tuple(getattr(rows[i], column) for i in idx)
@@ -306,10 +308,10 @@ def _cell_values(b: TableBinding, op: str, value: Any) -> dict[int, Any]:
         new = dict(zip(ins, _apportion(n_in, [cur[i] for i in ins]), strict=True))
         new.update(zip(outs, _apportion(int(total) - n_in, [cur[i] for i in outs]), strict=True))
         return new
-    s_in = sum(cur[i] for i in ins) or len(ins)
-    s_out = sum(cur[i] for i in outs) or max(len(outs), 1)
-    new = {i: target * ((cur[i] or 1) if not sum(cur[j] for j in ins) else cur[i]) / s_in for i in ins}
-    new.update({i: (total - target) * ((cur[i] or 1) if not sum(cur[j] for j in outs) else cur[i]) / s_out for i in outs})
+    s_in = sum(cur[i] for i in ins)
+    s_out = sum(cur[i] for i in outs)
+    new = {i: target * (cur[i] / s_in if s_in else 1.0 / len(ins)) for i in ins}
+    new.update({i: (total - target) * (cur[i] / s_out if s_out else 1.0 / len(outs)) for i in outs})
     return new
 
 
