@@ -315,6 +315,7 @@ def run_sweep(
     if progress:
         progress(n_done, total, None)
     ran = failed = 0
+    stored = set(done)
     ex_name = "none"
     init_s = None
     if todo:
@@ -323,14 +324,14 @@ def run_sweep(
             ex_name = ex.describe()
             for outcome in ex.map_unordered(evaluate, ((vid, (plan.variants[vid], plan.seeds[vid])) for vid in todo)):
                 store.write(_row(plan, outcome.key, outcome))
+                stored.add(outcome.key)
                 ran += 1
                 failed += 0 if outcome.ok else 1
                 n_done += 1
                 if progress:
                     progress(n_done, total, outcome)
             init_s = getattr(ex, "init_s", None)
-    finished = store.finished()
-    complete = all(v in finished for v in plan.variants)
+    complete = all(v in stored for v in plan.variants)
     table = None
     if complete:
         table = assemble(plan, store.read_parts())
