@@ -56,8 +56,11 @@ def _call(fn: Callable[[Any], Any], key: str, payload: Any) -> Outcome:
         return Outcome(key, None, f"{type(exc).__name__}: {exc}".strip(), traceback.format_exc(limit=8))
 
 
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+"""Worker processes run one thread each for BLAS/OpenMP (workers, not threads, use the cores)."""
+
+
 def _init(initializer: Callable[..., None] | None, initargs: tuple) -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     if initializer is not None:
         initializer(*initargs)
 
@@ -118,6 +121,10 @@ class ProcessExecutor(Executor):
 
         self.workers = max(1, int(workers))
         self.max_in_flight = max_in_flight or 2 * self.workers
+        # one thread per worker for BLAS/OpenMP: spawned children read these when numpy loads
+        self._saved_env = {k: os.environ.get(k) for k in THREAD_VARS}
+        for k in THREAD_VARS:
+            os.environ.setdefault(k, "1")
         self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"), initializer=_init, initargs=(initializer, initargs))
 
     def map_unordered(self, fn, tasks):
@@ -146,6 +153,12 @@ class ProcessExecutor(Executor):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        for k, v in getattr(self, "_saved_env", {}).items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        self._saved_env = {}
 
 
 def _call_failed(key: str, exc: BaseException) -> Outcome:
