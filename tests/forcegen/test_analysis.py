@@ -8,7 +8,6 @@ import pytest
 
 from backstop.forcegen.analysis import assess, month_label
 from backstop.forcegen.problem import prepare
-from backstop.pipeline import RunContext
 from backstop.results import Result
 from backstop.scenario.models.forcegen import Requirement
 from tests.conftest import run_cli
@@ -108,15 +107,16 @@ def test_cli_terminal_rendering():
     assert "Gaps" in out and "Burden against fair share" in out
 
 
-def test_pipeline_reads_context_requirements(bundled):
-    from backstop.forcegen.analysis import run
-
-    extra = Result("skies", "skies", requirements=[Requirement(id="SKY-AD-ODESA", capability="mr_ad_battery", quantity=1, zone="ukr_odesa", origin="skies", note="test")])
-    r = run(bundled, RunContext(results={"skies": extra}, quick=True))
-    ids = set(r.data["requirements"]["id"])
-    assert "SKY-AD-ODESA" in ids and "REQ-HQ-KYIV" in ids
-    row = r.data["requirements"].set_index("id").loc["SKY-AD-ODESA"]
-    assert row["origin"] == "skies"
+def test_pipeline_reads_context_requirements(quick_assess):
+    """In one ``assess`` run, force generation sources every requirement line skies and seas emitted."""
+    res = quick_assess.results
+    emitted = [q for name in ("skies", "seas") for q in res[name].requirements]
+    assert {q.origin for q in emitted} == {"skies", "seas"}
+    fg = res["forcegen"].data["requirements"].set_index("id")
+    assert "REQ-HQ-KYIV" in fg.index  # the scenario's own lines stay
+    for q in emitted:
+        assert fg.loc[q.id, "origin"] == q.origin, q.id
+        assert fg.loc[q.id, "capability"] == q.capability and fg.loc[q.id, "zone"] == q.zone, q.id
 
 
 def test_duplicate_context_requirement_is_an_error(bundled):
@@ -181,3 +181,17 @@ def test_one_in_three_and_weights(scenario_dir, result):
     bur = r.data["burden"].set_index("nation")
     assert bur.loc["GBR", "fair_share"] == pytest.approx(0.5) and bur.loc["USA", "fair_share"] == 0
     assert "fair_shares.csv" in r.data["model"]["fair_share_basis"]
+
+
+def test_no_non_littoral_warship_on_black_sea_lines(result):
+    """The Montreux closure (on by default while it holds): only littoral navies fill Black Sea lines."""
+    a = result.frames["assignments"]
+    war = a[a.capability.isin(["mcm_vessel", "escort_frigate"]) & a.zone.isin(["black_sea", "ukr_odesa", "rou", "bgr"])]
+    assert len(war) and set(war.nation) <= {"TUR", "ROU", "BGR", "UKR", "GEO", "RUS"}
+
+
+def test_what_binds_shows_the_straits_closure_and_its_cost(result):
+    b = result.frames["binding"]
+    row = b[b.restriction == "toggle montreux_closure"]
+    assert len(row) == 1 and row.iloc[0]["status"] == "binds" and row.iloc[0]["fill_lost_unit_months"] > 0
+    assert "montreux_art19_2022" in row.iloc[0]["origin"]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backstop.skies.assets import Assets, haversine_km
+from backstop.geo import haversine_km
+from backstop.skies.assets import Assets
 from backstop.skies.catalogue import CLASSES, load_systems
 from backstop.skies.defences import Batteries, concat, make_batteries
 from backstop.skies.montecarlo import simulate
@@ -46,8 +47,13 @@ class SizingResult:
     added: Batteries | None
 
 
-def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float, target_value: float | None, trials: int, rng: np.random.Generator, max_added: int) -> SizingResult:
-    """Add batteries one at a time until both targets are met or ``max_added`` is reached."""
+def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float, target_value: float | None, trials: int, rng: np.random.Generator, max_added: int, effectiveness: dict[str, float] | None = None) -> SizingResult:
+    """Add batteries one at a time until both targets are met or ``max_added`` is reached.
+
+    ``effectiveness``: the calibration exponents per reported class (:mod:`calibration`), applied to
+    the added batteries as to the baseline, so that an added battery performs as the record says
+    the defence performs on such a night.
+    """
     systems = load_systems()
     damaging = [CLASSES.index(c) for c in ("drone", "cruise", "ballistic")]
     steps: list[SizingStep] = []
@@ -78,7 +84,7 @@ def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float,
             share = np.where(arrivals > 0, arrivals_c / arrivals, 0.0)
         per_site = out.leakers_by_site.mean(axis=0) * share * np.sqrt(np.maximum(site_val, 1.0))
         rng_km = systems[sys_id].range_km
-        d = haversine_km(assets.lat[:, None], assets.lon[:, None], assets.lat[None, :], assets.lon[None, :])
+        d = haversine_km(assets.lon[:, None], assets.lat[:, None], assets.lon[None, :], assets.lat[None, :])
         cover = (d <= rng_km).astype(float)
         covered = cover @ per_site  # candidate j covers sites within range
         j = int(np.argmax(covered))
@@ -88,6 +94,10 @@ def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float,
         units = int(np.clip(np.ceil(2.0 * raw / per_unit), 1, 20))
         steps.append(SizingStep(k + 1, sys_id, units, str(assets.names[j]), float(assets.lat[j]), float(assets.lon[j]), leakers, value))
         new = make_batteries([sys_id], [assets.lat[j]], [assets.lon[j]], count=[units])
+        if effectiveness:
+            from backstop.skies.calibration import apply_effectiveness
+
+            new = apply_effectiveness(new, effectiveness)
         added = new if added is None else concat(added, new)
         current = concat(current, new)
     return SizingResult(steps, leakers, value, False, added)
@@ -101,7 +111,7 @@ def requirements(result: SizingResult, zones, *, note: str = "") -> list:
         return []
     z = zones[zones["in_ukraine"]].reset_index(drop=True)
     zl, zo = z["lat"].astype(float).to_numpy(), z["lon"].astype(float).to_numpy()
-    d = haversine_km(result.added.lat[:, None], result.added.lon[:, None], zl[None, :], zo[None, :])
+    d = haversine_km(result.added.lon[:, None], result.added.lat[:, None], zo[None, :], zl[None, :])
     zone = z["id"].to_numpy()[np.argmin(d, axis=1)]
     out = []
     keys: dict[tuple[str, str], int] = {}
