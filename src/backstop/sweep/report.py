@@ -10,6 +10,7 @@ Charts reuse :mod:`backstop.report.charts` (matplotlib to inline SVG, no JavaScr
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,46 @@ import numpy as np
 import pandas as pd
 
 from backstop.report.charts import PALETTE, STYLE, new_figure, to_svg
-from backstop.report.html import badge, bullets, esc, figure, table
+from backstop.report.html import fmt
 from backstop.sweep import analysis as an
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of a value."""
+    return escape("" if value is None else str(value))
+
+
+def bullets(items: list[str]) -> str:
+    """An unordered list of escaped sentences."""
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def figure(svg: str, caption: str = "") -> str:
+    """A figure holding an inline SVG (matplotlib's, from :func:`backstop.report.charts.to_svg`)."""
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return f"<figure>{svg}{cap}</figure>"
+
+
+def badge(text: str, kind: str = "info") -> str:
+    """A coloured label (the report's CSS classes ok, warn, bad, info)."""
+    return f"<span class='badge {esc(kind)}'>{esc(text)}</span>"
+
+
+def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str = "", columns: list[str] | None = None) -> str:
+    """An escaped HTML table of a frame (the report's ``data`` table style), at most ``max_rows`` rows."""
+    if columns:
+        df = df[[c for c in columns if c in df.columns]]
+    head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
+    body = []
+    for row in df.head(max_rows).itertuples(index=False):
+        cells = []
+        for v in row:
+            num = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+            cells.append(f"<td class='num'>{esc(fmt(float(v) if isinstance(v, np.floating) else v))}</td>" if num else f"<td>{esc(fmt(v))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p class='muted'>{len(df) - max_rows:,} more rows.</p>" if len(df) > max_rows else ""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f"<div class='tablewrap'><table class='data'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
 
 
 def _tornado_svg(t: pd.DataFrame, output: str, unit: str) -> str:
