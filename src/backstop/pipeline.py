@@ -33,6 +33,7 @@ class RunContext:
     timings_s: dict[str, float] = field(default_factory=dict)
     seed: int | None = None
     quick: bool = False
+    detail: bool = True
     progress: Callable[[str], None] = lambda message: None
 
     def requirements(self) -> list:
@@ -76,6 +77,7 @@ def assess(
     only: list[str] | None = None,
     seed: int | None = None,
     quick: bool = False,
+    detail: bool = True,
     on_step: Callable[[Analysis, str], None] | None = None,
     timings_s: dict[str, float] | None = None,
 ) -> list[Result]:
@@ -89,6 +91,9 @@ def assess(
         Overrides the scenario's random seeds.
     quick : bool
         Fewer Monte Carlo trials / shorter solves (for tests and previews).
+    detail : bool
+        Compute the explanatory extras that headline figures do not need (force generation's
+        "what binds": one re-solve per caveat); sweeps turn it off.
     on_step : callable, optional
         ``on_step(analysis, "start" | "done")`` for progress displays.
     timings_s : dict, optional
@@ -96,7 +101,7 @@ def assess(
         so out of ``results.json``): the same input and seed give byte-identical results on an
         idle and on a loaded machine.
     """
-    context = RunContext(seed=seed, quick=quick, timings_s={} if timings_s is None else timings_s)
+    context = RunContext(seed=seed, quick=quick, detail=detail, timings_s={} if timings_s is None else timings_s)
     for step in ANALYSES:
         if only and step.name not in only and step.name != "overview":
             continue

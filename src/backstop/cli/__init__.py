@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "backstop.cli.seas",
     "backstop.cli.summit",
     "backstop.cli.workspace",
+    "backstop.cli.sweep",
 ]
 
 app = typer.Typer(

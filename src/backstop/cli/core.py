@@ -133,6 +133,7 @@ def assess(
     seed: SeedOpt = None,
     quick: QuickOpt = False,
     strict: StrictOpt = False,
+    sweep: Annotated[Path | None, typer.Option("--sweep", help="A sweep's output folder or sweep.parquet: adds 'what the conclusions hang on' to the report.")] = None,
 ) -> None:
     """Run every analysis on a scenario and write an offline HTML report, results.json and CSVs."""
     import time
@@ -144,6 +145,11 @@ def assess(
     from backstop.report import write_outputs
 
     t0 = time.perf_counter()
+    extra = []
+    if sweep is not None:
+        from backstop.sweep.report import hang_on_section
+
+        extra.append(hang_on_section(sweep))
     scenario = load_scenario(path, strict=strict)
     only_list = [s.strip() for s in only.split(",")] if only else None
     if only_list:
@@ -164,7 +170,7 @@ def assess(
 
         results = run_assess(scenario, only=only_list, seed=seed, quick=quick, on_step=on_step)
         task = progress.add_task("Writing report...", total=1)
-        write_outputs(out, scenario, results)
+        write_outputs(out, scenario, results, extra)
         progress.update(task, completed=1, description="Report written")
     console.print(f"[green]wrote[/] {out / 'report.html'}, {out / 'results.json'} and CSVs in {time.perf_counter() - t0:.1f} s")
     for r in results:

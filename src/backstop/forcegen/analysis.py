@@ -349,4 +349,4 @@ def assess(scenario, extra_requirements: Sequence = (), *, without: Sequence[str
 
 def run(scenario, context) -> Result:
     """Pipeline step: scenario requirement lines plus those emitted by skies and seas."""
-    return assess(scenario, context.requirements(), quick=context.quick)
+    return assess(scenario, context.requirements(), quick=context.quick, binding=getattr(context, "detail", True))
