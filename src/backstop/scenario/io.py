@@ -160,7 +160,11 @@ def read_scenario(path: str | Path | None = None, *, strict: bool = False) -> Sc
     if errors or config is None:
         raise InputError(errors)
     scenario = Scenario(config, tables, folder)
-    warnings = [p for p in problems if p.severity == "warning"] + run_checks(scenario)
+    checked = run_checks(scenario)
+    fatal = [p for p in checked if p.severity == "error"]
+    if fatal:
+        raise InputError(fatal)
+    warnings = [p for p in problems if p.severity == "warning"] + checked
     if strict and warnings:
         raise InputError([Problem(**{**w.to_dict(), "severity": "error"}) for w in warnings])
     return Scenario(config, tables, folder, tuple(warnings))
