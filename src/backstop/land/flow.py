@@ -335,7 +335,9 @@ def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4
     integrality = np.zeros(c.n, np.int8)
     integrality[c.n_x + U * H :] = 1
     model = MILP(cost, A, row_lo, row_hi, lb, ub, integrality)
-    res: SolveResult = solve(model, relax=relax, mip_rel_gap=mip_rel_gap, mip_abs_gap=1e-6, time_limit_s=time_limit_s)
+    start = None if relax else greedy_schedule(p)
+    options = {"simplex_strategy": 4} if relax else None  # primal simplex: far faster on these LPs
+    res: SolveResult = solve(model, relax=relax, mip_rel_gap=mip_rel_gap, mip_abs_gap=1e-6, time_limit_s=time_limit_s, start=start, options=options)
     E = len(p.edge_capacity)
     if res.x is None:
         empty = np.zeros((U, H))
@@ -360,3 +362,72 @@ def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4
         bound = None if res.dual_bound is None else max(float(-res.dual_bound), troop_days)
     deps = [(int(p.route_unit[c.x_route[j]]), int(c.x_route[j]), int(c.x_day[j]), float(x[j])) for j in np.flatnonzero(x > 1e-7)]
     return FlowResult(res.status, relax, troop_days, bound, res.mip_gap, present, arrived, load.reshape(E, H), dual, deps, res.runtime_s, model.shape)
+
+
+def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarray:
+    """A feasible departure plan by list scheduling: units in ``order`` (default: Smith's rule,
+    weight over lift on the fastest route's bottleneck, highest first) each take, on the route
+    that closes earliest, the largest share that fits the residual capacity each day from its
+    ready day on.
+
+    Returns the MILP column vector (x, A, z) of the plan, a starting incumbent for HiGHS and a
+    heuristic in its own right (no waiting mid-route, so the plan is always representable).
+    """
+    c = define_columns(p)
+    U, H = p.n_units, p.horizon_days
+    E = len(p.edge_capacity)
+    resid = np.repeat(p.edge_capacity[:, None], H, axis=1).astype(float)
+    col_of = {(int(r), int(t)): j for j, (r, t) in enumerate(zip(c.x_route, c.x_day, strict=True))}
+    routes_of: dict[int, list[int]] = {}
+    for r, u in enumerate(p.route_unit):
+        routes_of.setdefault(int(u), []).append(r)
+    if order is None:
+        key = []
+        for u in range(U):
+            rs = routes_of.get(u, [])
+            if not rs:
+                key.append(-np.inf)
+                continue
+            r = min(rs, key=lambda r: (p.route_ready[r] + p.route_days[r], r))
+            rel = p.route_load[r] / np.maximum(p.edge_capacity[p.route_edges[r]], 1e-9) if len(p.route_edges[r]) else np.zeros(1)
+            key.append(p.unit_weight[u] / max(float(rel.max(initial=0.0)), 1e-9))
+        order = np.argsort(-np.asarray(key), kind="stable")
+    x = np.zeros(c.n)
+    for u in order:
+        best = None
+        for r in routes_of.get(int(u), []):
+            edges, entry, load = p.route_edges[r], p.route_entry[r], p.route_load[r]
+            left, plan = 1.0, []
+            for t in range(int(p.route_ready[r]), H - int(p.route_days[r])):
+                days = t + entry
+                if len(edges):
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        share = np.where(load > 0, resid[edges, days] / load, np.inf)
+                    f = min(left, float(share.min()))
+                else:
+                    f = left
+                if f > 1e-9:
+                    plan.append((t, f))
+                    left -= f
+                if left <= 1e-9:
+                    break
+            if left <= 1e-9:
+                close = plan[-1][0] + int(p.route_days[r])
+                if best is None or close < best[0]:
+                    best = (close, r, plan)
+        if best is None:
+            continue
+        _close, r, plan = best
+        for t, f in plan:
+            if len(p.route_edges[r]):
+                resid[p.route_edges[r], t + p.route_entry[r]] -= f * p.route_load[r]
+            x[col_of[(r, t)]] += f
+    # arrivals and presence implied by the departures
+    arrive = np.zeros((U, H))
+    xs = x[: c.n_x]
+    np.add.at(arrive, (p.route_unit[c.x_route], c.x_day + p.route_days[c.x_route]), xs)
+    A = np.clip(np.cumsum(arrive, axis=1), 0, 1)
+    z = (A >= 1 - 1e-7).astype(float)
+    x[c.n_x : c.n_x + U * H] = np.where(z > 0, 1.0, A).ravel()
+    x[c.n_x + U * H :] = z.ravel()
+    return x

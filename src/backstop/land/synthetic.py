@@ -25,7 +25,7 @@ LIFT = {
 def network(n_edges: int = 300, *, seed: int = 0, n_zones: int = 5) -> Network:
     """A connected synthetic network with about ``n_edges`` edges (rail and road, a border with crossings)."""
     rng = np.random.default_rng(seed)
-    n_west = max(4, int(n_edges / 3.2))
+    n_west = max(4, int(n_edges / 4.3))
     n_east = max(n_zones, n_west // 4)
     lon_w = rng.uniform(0, 12, n_west)
     lat_w = rng.uniform(45, 55, n_west)
