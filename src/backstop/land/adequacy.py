@@ -11,7 +11,7 @@ a zone in proportion to their front length, times a commitment share):
 
 with ``R_s`` the Russian troops facing the sector (low, central and high estimates; the high
 ratio pairs the high Russian with the low Ukrainian estimate).  A sector *holds* on day ``d``
-when ``rho < 3`` (the 3:1 rule: an attacker needs about three times the defender's strength at
+when ``rho`` does not exceed 3 (the 3:1 rule: an attacker needs about three times the defender's strength at
 the point of attack; Mearsheimer, "Assessing the conventional balance: the 3:1 rule and its
 critics", International Security 13(4), 1989) and the defenders' density ``D/L`` reaches the
 force-to-space floor (troops per km; an assumption).  *Days to reinforce* is the first day a
@@ -93,7 +93,8 @@ def ratio_table(sectors: list[Sector], reinforcement: dict[str, np.ndarray], *, 
             r_mid = s.russian[1] / dm if dm > 0 else math.inf
             r_hi = s.russian[2] / dl if dl > 0 else math.inf
             dens = dm / s.front_km
-            rows.append({"sector": s.id, "day": d, "reinforcement": float(add[d]), "defenders": dm, "ratio_low": r_lo, "ratio_mid": r_mid, "ratio_high": r_hi, "density_per_km": dens, "holds": bool(r_mid < threshold and dens >= troops_per_km)})
+            holds = troops_short(s, dm, threshold=threshold, troops_per_km=troops_per_km) <= 0
+            rows.append({"sector": s.id, "day": d, "reinforcement": float(add[d]), "defenders": dm, "ratio_low": r_lo, "ratio_mid": r_mid, "ratio_high": r_hi, "density_per_km": dens, "holds": bool(holds)})
     return pd.DataFrame(rows)
 
 

@@ -75,6 +75,7 @@ class Network:
             drop |= (self.edges["id"] == el).to_numpy() | (self.edges["from"] == el).to_numpy() | (self.edges["to"] == el).to_numpy()
         e = self.edges.copy()
         e.loc[drop, "capacity_per_day"] = 0.0
+        e["closed"] = drop | (e["closed"].to_numpy(bool) if "closed" in e else False)
         return replace(self, edges=e, closed=self.closed + tuple(elements))
 
     @property
@@ -183,6 +184,8 @@ def validate_network(network: Network) -> list[Problem]:
         if e["mode"] not in MODES:
             out.append(Problem(e["file"], loc, "mode", e["mode"], "unknown mode", f"use one of: {', '.join(MODES)}"))
         cap = e["capacity_per_day"]
+        if bool(e.get("closed", False)):
+            continue
         if not (isinstance(cap, float) and math.isfinite(cap) and cap > 0):
             out.append(Problem(e["file"], loc, "capacity_per_day", cap, "an edge with no capacity moves nothing", "give a positive capacity per day"))
     return out
