@@ -32,7 +32,6 @@ def test_one_unit_through_one_bottleneck_by_hand():
     assert res.troop_days == pytest.approx(5 * 3000)
     assert sim.troop_days == pytest.approx(5 * 3000)
     # the bottleneck carries exactly its capacity on days 2..6 and nothing else
-    e = dep.problem
     assert np.allclose(res.edge_load[0, 2:7], 8.0)
     assert res.edge_load[0, :2].sum() == pytest.approx(0) and res.edge_load[0, 7:].sum() == pytest.approx(0)
 

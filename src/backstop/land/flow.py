@@ -375,7 +375,7 @@ def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarr
     """
     c = define_columns(p)
     U, H = p.n_units, p.horizon_days
-    E = len(p.edge_capacity)
+    len(p.edge_capacity)
     resid = np.repeat(p.edge_capacity[:, None], H, axis=1).astype(float)
     col_of = {(int(r), int(t)): j for j, (r, t) in enumerate(zip(c.x_route, c.x_day, strict=True))}
     routes_of: dict[int, list[int]] = {}

@@ -48,7 +48,7 @@ def corridor_map(result: Result) -> str:
         ax.scatter(gc["lon"], gc["lat"], marker="D", s=22, color="#7030a0", edgecolor="black", linewidth=0.4, zorder=5, label="gauge change")
         zn = nodes[nodes["zone"] != ""]
         ax.scatter(zn["lon"], zn["lat"], marker="s", s=26, color="#7f6000", edgecolor="black", linewidth=0.4, zorder=5, label="zone")
-        for nid, n in zn.iterrows():
+        for _nid, n in zn.iterrows():
             ax.annotate(n["zone"], (n["lon"], n["lat"]), fontsize=6, xytext=(4, -7), textcoords="offset points", zorder=6)
         ax.plot([], [], color="#c00000", linewidth=3.0, alpha=0.7, label="binding bottleneck")
         ax.legend(loc="upper left", fontsize=6, frameon=True, ncol=2)
