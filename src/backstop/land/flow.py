@@ -375,7 +375,6 @@ def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarr
     """
     c = define_columns(p)
     U, H = p.n_units, p.horizon_days
-    len(p.edge_capacity)
     resid = np.repeat(p.edge_capacity[:, None], H, axis=1).astype(float)
     col_of = {(int(r), int(t)): j for j, (r, t) in enumerate(zip(c.x_route, c.x_day, strict=True))}
     routes_of: dict[int, list[int]] = {}
