@@ -110,3 +110,17 @@ def test_land_cli_json(result):
 def test_land_cli_nodes():
     code, out, _err = run_cli("land", "--nodes", "--json")
     assert code == 0 and any(n["id"] == "mostyska" for n in json.loads(out))
+
+
+def test_what_ifs_never_improve_on_the_base_plan(bundled):
+    from backstop.land.analysis import _solve, prepare, what_ifs
+
+    cfg = bundled.config.land.model_copy(update={"whatif_lost": ["rail_1520:lviv-ternopil", "gauge_change:siret-vadul_siret"], "whatif_permit_days": [15.0], "whatif_withdraw": ["FRA"]})
+    net, units, _ = prepare(bundled)
+    cache: dict = {}
+    dep, base = _solve(net, units, cfg, cache=cache)
+    w = what_ifs(net, units, cfg, base, cache, base_dep=dep).set_index(["case", "element"])
+    assert (w["delta_troop_days"] <= 1e-6).all()
+    assert w.loc[("lost", "rail_1520:lviv-ternopil"), "delta_troop_days"] < 0  # the binding line
+    assert w.loc[("permit_days", "15"), "delta_troop_days"] < 0
+    assert w.loc[("withdraw", "FRA"), "units_closed"] == len(units) - 3

@@ -139,7 +139,7 @@ def border_edges(network: Network) -> list[str]:
     return list(e.loc[into, "id"])
 
 
-def what_ifs(network: Network, units: list[Unit], cfg, base: FlowResult, cache: dict | None = None, *, quick: bool = False) -> pd.DataFrame:
+def what_ifs(network: Network, units: list[Unit], cfg, base: FlowResult, cache: dict | None = None, *, quick: bool = False, base_dep: Deployment | None = None) -> pd.DataFrame:
     """A crossing or gauge-change point lost, permits needing N days, a nation withdrawing.
 
     ``quick`` (previews, tests) tries only the listed ``whatif_lost`` elements, not every
@@ -155,7 +155,12 @@ def what_ifs(network: Network, units: list[Unit], cfg, base: FlowResult, cache: 
     rows = []
     base_row = {f"troops_day_{d}": _curve_point(units, base, d) for d in CURVE_DAYS}
     rows.append({"case": "base", "element": "", "status": base.status, "troop_days": base.troop_days, **base_row, "units_closed": int(sum(base.closure_day(i) is not None for i in range(len(units)))), "units_unrouted": 0, "delta_troop_days": 0.0})
+    used = set() if base_dep is None else {e for rs in base_dep.routes for r in rs for e in r.edges}
     for kind, el, net, us, permit in cases:
+        if kind == "lost" and base_dep is not None and not (used & set(np.flatnonzero(~net.open_mask & network.open_mask))):
+            # no candidate route uses the lost element: the problem, hence the plan, is the base one
+            rows.append({**rows[0], "case": kind, "element": el})
+            continue
         dep, res = _solve(net, us, cfg, permit, cache)
         row = {f"troops_day_{d}": _curve_point(us, res, d) for d in CURVE_DAYS}
         rows.append({"case": kind, "element": el, "status": res.status, "troop_days": res.troop_days, **row, "units_closed": int(sum(res.closure_day(i) is not None for i in range(len(us)))), "units_unrouted": len(dep.unrouted), "delta_troop_days": res.troop_days - base.troop_days})
@@ -200,7 +205,7 @@ def run(scenario, context=None) -> Result:
     closures = closure_frame(units, res, sim, relaxed)
     unit_df = unit_frame(dep, res, sim)
     bottlenecks = bottleneck_frame(network, res, relaxed, sim)
-    whatif = what_ifs(network, units, cfg, res, cache, quick=bool(getattr(context, "quick", False)))
+    whatif = what_ifs(network, units, cfg, res, cache, quick=bool(getattr(context, "quick", False)), base_dep=dep)
     # adequacy
     zones = [u.zone for u in units]
     q = np.array([u.troops for u in units], float)
