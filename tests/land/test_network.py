@@ -73,3 +73,19 @@ def test_closing_an_edge_removes_it_from_every_route(net):
     rs = routes(closed, "rzeszow", "lviv", 5, {"road"})
     idx = int(net.edges.index[net.edges["id"] == "road:korczowa-krakovets"][0])
     assert rs and all(idx not in r.edges for r in rs)
+
+
+def test_yen_on_scipy_matches_networkx(net):
+    """Our Yen (SciPy Dijkstra spurs) gives the same k shortest path lengths as networkx's."""
+    from itertools import islice
+
+    import networkx as nx
+
+    from backstop.land.network import RouteGraph, incidence_graph
+
+    modes = {"road", "rail_1435", "rail_1520", "gauge_change", "sea"}
+    g, G = RouteGraph(net, modes), incidence_graph(net, modes)
+    for a, b in [("southampton", "vinnytsia"), ("metz", "kyiv"), ("warsaw", "lviv"), ("constanta", "odesa")]:
+        mine = [c for c, _p in g.k_shortest(g.vertex_of[a], g.vertex_of[b], 8)]
+        ref = [nx.path_weight(G, p, "weight") for p in islice(nx.shortest_simple_paths(G, a, b, weight="weight"), 8)]
+        assert mine == pytest.approx(ref, abs=1e-6)

@@ -37,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from backstop.forcegen.solver import MILP, SolveResult, solve
-from backstop.land.network import Network, Route, incidence_graph, routes
+from backstop.land.network import Network, Route, RouteGraph, routes
 from backstop.land.units import Unit
 
 EPSILON = 1e-3
@@ -147,7 +147,7 @@ class _LazyGraph:
 
     def get(self):
         if self._g is None:
-            self._g = incidence_graph(self.network, self.modes)
+            self._g = RouteGraph(self.network, self.modes)
         return self._g
 
 

@@ -6,16 +6,16 @@ deployment zones.  Edges are undirected, one per mode (``road``, ``rail_1435``, 
 ``gauge_change``, ``sea``, ``air``), with a length [km], a capacity per day in the mode's lift
 unit (vehicles, trains, ship loads, sorties) and a handling time [h].
 
-Routing uses networkx on an *incidence* graph (one vertex per node and one per edge) so that
-parallel road and rail edges between two nodes are distinct routes; Yen's k shortest simple
-paths (``networkx.shortest_simple_paths``) give each unit its candidate routes by transit time.
+Routing runs on an *incidence* graph (one vertex per node and one per edge) so that parallel
+road and rail edges between two nodes are distinct routes; Yen's k shortest simple paths (SciPy
+Dijkstra for the spurs; checked against ``networkx.shortest_simple_paths`` in the tests) give
+each unit its candidate routes by transit time.  networkx finds components for error messages.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -252,16 +252,97 @@ def _gauge_ok(modes: list[str]) -> bool:
     return True
 
 
-def routes(network: Network, home: str, target: str, k: int, modes: set[str] | None = None, *, graph=None) -> list[Route]:
+class RouteGraph:
+    """The incidence graph of a network over some modes as a SciPy CSR matrix, for Yen's algorithm.
+
+    Vertices ``0..N-1`` are the nodes, ``N + i`` the edge ``i``; each edge vertex links its two
+    nodes with arcs of half the edge's transit hours.
+    """
+
+    def __init__(self, network: Network, modes: set[str] | None = None):
+        import scipy.sparse as sp
+
+        self.node_ids = list(network.nodes.index)
+        self.vertex_of = {n: i for i, n in enumerate(self.node_ids)}
+        N, E = len(self.node_ids), len(network.edges)
+        use = network.open_mask.copy()
+        if modes is not None:
+            use &= network.edges["mode"].isin(list(modes)).to_numpy()
+        idx = np.flatnonzero(use)
+        a = np.array([self.vertex_of[x] for x in network.edges["from"].to_numpy()[idx]], int)
+        b = np.array([self.vertex_of[x] for x in network.edges["to"].to_numpy()[idx]], int)
+        w = network.edges["hours"].to_numpy(float)[idx] / 2.0
+        ev = N + idx
+        rows = np.concatenate([a, ev, ev, b])
+        cols = np.concatenate([ev, b, a, ev])
+        data = np.concatenate([w, w, w, w])
+        self.n_nodes = N
+        self.csr = sp.csr_array((data, (rows, cols)), shape=(N + E, N + E))
+        self.csr.sort_indices()
+        self.weight = {(int(r), int(c)): float(d) for r, c, d in zip(rows, cols, data, strict=True)}
+
+    def shortest(self, source: int, target: int, removed: set[int]) -> tuple[float, list[int]] | None:
+        """Dijkstra from ``source`` to ``target`` avoiding the ``removed`` vertices."""
+        import scipy.sparse as sp
+        from scipy.sparse.csgraph import dijkstra
+
+        g = self.csr
+        if removed:
+            gone = np.zeros(g.shape[0], bool)
+            gone[list(removed)] = True
+            g = sp.csr_array((np.where(gone[g.indices], np.inf, g.data), g.indices, g.indptr), shape=g.shape)
+        dist, pred = dijkstra(g, directed=True, indices=source, return_predecessors=True)
+        if not np.isfinite(dist[target]):
+            return None
+        path = [target]
+        while path[-1] != source:
+            path.append(int(pred[path[-1]]))
+        return float(dist[target]), path[::-1]
+
+    def k_shortest(self, source: int, target: int, k: int) -> list[tuple[float, list[int]]]:
+        """Yen's k shortest loopless paths (Yen 1971), ties broken by the vertex sequence."""
+        import heapq
+
+        first = self.shortest(source, target, set())
+        if first is None:
+            return []
+        found = [first]
+        seen = {tuple(first[1])}
+        heap: list = []
+        weight = self.weight
+        while len(found) < k:
+            prev = found[-1][1]
+            for i in range(len(prev) - 1):
+                root = prev[: i + 1]
+                removed = set(root[:-1])
+                for _c, p in found:
+                    if p[: i + 1] == root and len(p) > i + 1:
+                        removed.add(p[i + 1])
+                spur = self.shortest(prev[i], target, removed)
+                if spur is None:
+                    continue
+                path = root[:-1] + spur[1]
+                if tuple(path) in seen:
+                    continue
+                cost = sum(weight[(u, v)] for u, v in zip(path, path[1:], strict=False))
+                seen.add(tuple(path))
+                heapq.heappush(heap, (round(cost, 9), tuple(path)))
+            if not heap:
+                break
+            cost, path = heapq.heappop(heap)
+            found.append((cost, list(path)))
+        return found
+
+
+def routes(network: Network, home: str, target: str, k: int, modes: set[str] | None = None, *, graph: RouteGraph | None = None) -> list[Route]:
     """The ``k`` fastest simple routes from ``home`` to ``target`` over edges of ``modes``.
 
-    Yen's algorithm on the incidence graph; routes that change gauge without a gauge-change
-    edge are skipped.  Returns an empty list when no route exists.
+    Yen's algorithm (SciPy Dijkstra) on the incidence graph (:class:`RouteGraph`); routes that
+    change gauge without a gauge-change edge are skipped, and the candidates are re-ranked with
+    the transfer times.  Returns an empty list when no route exists.
     """
-    import networkx as nx
-
-    g = graph if graph is not None else incidence_graph(network, modes)
-    if home not in g or target not in g:
+    g = graph if graph is not None else RouteGraph(network, modes)
+    if home not in g.vertex_of or target not in g.vertex_of:
         return []
     if home == target:
         return [Route((), (), 0.0, False)]
@@ -270,22 +351,18 @@ def routes(network: Network, home: str, target: str, k: int, modes: set[str] | N
     mode = e["mode"].to_numpy()
     state = network.nodes["state"]
     out: list[Route] = []
-    try:
-        gen = nx.shortest_simple_paths(g, home, target, weight="weight")
-        for path in islice(gen, 2 * k + 4):
-            idx = [v[1] for v in path if isinstance(v, tuple)]
-            if not _gauge_ok([mode[i] for i in idx]):
-                continue
-            entry, t = [], 0.0
-            for n, i in enumerate(idx):
-                if n and LIFT_OF_MODE[mode[i]] != LIFT_OF_MODE[mode[idx[n - 1]]]:
-                    t += TRANSFER_H
-                entry.append(t)
-                t += hours[i]
-            border = any(state[e["from"].iat[i]] != state[e["to"].iat[i]] for i in idx)
-            out.append(Route(tuple(idx), tuple(entry), t, border))
-    except nx.NetworkXNoPath:
-        return []
+    for _cost, path in g.k_shortest(g.vertex_of[home], g.vertex_of[target], 2 * k + 4):
+        idx = [v - g.n_nodes for v in path if v >= g.n_nodes]
+        if not _gauge_ok([mode[i] for i in idx]):
+            continue
+        entry, t = [], 0.0
+        for n, i in enumerate(idx):
+            if n and LIFT_OF_MODE[mode[i]] != LIFT_OF_MODE[mode[idx[n - 1]]]:
+                t += TRANSFER_H
+            entry.append(t)
+            t += hours[i]
+        border = any(state[e["from"].iat[i]] != state[e["to"].iat[i]] for i in idx)
+        out.append(Route(tuple(idx), tuple(entry), t, border))
     # Yen ranks by travel time alone; re-rank with the transfer times and keep the k fastest
     out.sort(key=lambda r: (r.hours, r.edges))
     return out[:k]
