@@ -131,6 +131,7 @@ def test_bad_zone_row(scenario_dir):
 
 def test_exposure_fallback_regions_allocation(scenario_dir):
     from backstop.scenario import read_scenario
+    from backstop.seas.analysis import plan_corridor
     from backstop.seas.exposure import exposure_table, interception_rates, port_sites
 
     _write(
@@ -140,7 +141,7 @@ def test_exposure_fallback_regions_allocation(scenario_dir):
         "w2,shahed_136,100,,0,6,regions:Kharkiv=1.0,test\n",
     )
     scenario = read_scenario(scenario_dir)
-    sites = port_sites(scenario)
+    sites = port_sites(scenario, plan_corridor(scenario).routes)
     table, method, _ = exposure_table(scenario, sites)
     assert method == "seas fallback"
     w1 = table[table["wave"] == "w1"]

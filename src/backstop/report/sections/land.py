@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from backstop.report.charts import PALETTE, STYLE, new_figure, to_svg
-from backstop.report.html import badge, bullets, esc, figure, table
+from backstop.report.html import render_template, svg, table
 from backstop.report.maps import map_axes
 from backstop.results import Result
 from backstop.scenario import Scenario
@@ -93,30 +94,30 @@ def ratio_chart(result: Result, threshold: float) -> str:
     return to_svg(fig)
 
 
-def render(result: Result, scenario: Scenario) -> str:
+def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
-    parts = ["<p>" + " ".join(esc(s) for s in result.summary) + "</p>"]
     if result.metadata.get("status") == "skipped":
-        return "\n".join(parts)
+        return render_template("sections/land.html.j2", summary=result.summary, skipped=True)
     sol = d["solver"]
-    parts.append(
-        "<p>"
-        + badge(f"MILP {sol['status']}", "ok" if sol["status"] == "optimal" else "warn")
-        + " "
-        + badge(f"MILP {sol['troop_days']:,.0f} / LP {sol['lp_troop_days']:,.0f} / simulation {sol['sim_troop_days']:,.0f} personnel-days", "info")
-        + " "
-        + badge(f"closed edges: {', '.join(d['network']['closed']) or 'none'}", "info")
-        + "</p>"
+    badges = [
+        (f"MILP {sol['status']}", "ok" if sol["status"] == "optimal" else "warn"),
+        (f"MILP {sol['troop_days']:,.0f} / LP {sol['lp_troop_days']:,.0f} / simulation {sol['sim_troop_days']:,.0f} personnel-days", "info"),
+        (f"closed edges: {', '.join(d['network']['closed']) or 'none'}", "info"),
+    ]
+    has_sectors = len(result.frames["force_ratio"]) > 0
+    return render_template(
+        "sections/land.html.j2",
+        summary=result.summary,
+        skipped=False,
+        badges=badges,
+        map=svg(corridor_map(result)),
+        closure=svg(closure_chart(result)),
+        units=table(result.frames["units"]),
+        bottlenecks=table(result.frames["bottlenecks"], caption="shadow price: LP relaxation, personnel-days per extra lift unit a day over the horizon"),
+        what_ifs=table(result.frames["what_ifs"]),
+        ratio=svg(ratio_chart(result, scenario.config.land.ratio_threshold)) if has_sectors else None,
+        warning=table(result.frames["warning"]) if has_sectors else None,
+        regeneration=table(result.frames["regeneration"], columns=["month", "supply", "need", "shortfall", "trained_brigades", "needed_brigades"]),
+        requirements=table(result.frames["requirements"], columns=["id", "capability", "quantity", "zone", "start_month", "end_month", "note"]),
+        assumptions=[f"{a.topic}: {a.text} ({a.source})" for a in result.assumptions],
     )
-    parts.append(figure(corridor_map(result), "Nodes from GeoNames, airportsdata and public maps; capacities are planning assumptions (land_edges.csv)."))
-    parts.append(figure(closure_chart(result), "Time-expanded flow MILP (HiGHS) against the SimPy discrete-event simulation of the same network."))
-    parts.append("<h3>Units</h3>" + table(result.frames["units"]))
-    parts.append("<h3>Binding bottlenecks</h3>" + table(result.frames["bottlenecks"], caption="shadow price: LP relaxation, personnel-days per extra lift unit a day over the horizon"))
-    parts.append("<h3>What-ifs</h3>" + table(result.frames["what_ifs"]))
-    if len(result.frames["force_ratio"]):
-        parts.append(figure(ratio_chart(result, scenario.config.land.ratio_threshold), "Ukrainian forces plus reinforcements closed in the zone behind each sector; estimates are assumptions (land_sectors.csv)."))
-        parts.append("<h3>Days of warning needed against days to reinforce</h3>" + table(result.frames["warning"]))
-    parts.append("<h3>Regeneration of Ukraine's forces</h3>" + table(result.frames["regeneration"], columns=["month", "supply", "need", "shortfall", "trained_brigades", "needed_brigades"]))
-    parts.append("<h3>Requirement lines for force generation</h3>" + table(result.frames["requirements"], columns=["id", "capability", "quantity", "zone", "start_month", "end_month", "note"]))
-    parts.append("<h3>Assumptions</h3>" + bullets([f"{a.topic}: {a.text} ({a.source})" for a in result.assumptions]))
-    return "\n".join(parts)
