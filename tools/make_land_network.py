@@ -267,10 +267,11 @@ def _coords(spec) -> tuple[float, float, str]:
 
 
 def _km(a, b) -> float:
-    from pyproj import Geod
+    """Geodesic distance [km] between (lat, lon) points on WGS84 (backstop.geo, pyproj)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from backstop.geo import geodesic_km
 
-    _, _, d = Geod(ellps="WGS84").inv(a[1], a[0], b[1], b[0])
-    return d / 1000.0
+    return float(geodesic_km(a[1], a[0], b[1], b[0]))
 
 
 def make() -> tuple[list[dict], list[dict]]:

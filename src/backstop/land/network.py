@@ -396,7 +396,6 @@ def _sample(nodes: set[str], n: int = 4) -> str:
 
 
 def _km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
+    from backstop.geo import geodesic_km
+
+    return float(geodesic_km(lon1, lat1, lon2, lat2))
