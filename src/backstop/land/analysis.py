@@ -237,7 +237,7 @@ def run(scenario, context=None) -> Result:
         worst = whatif[whatif["case"] != "base"].sort_values("delta_troop_days").head(1)
         if len(worst):
             w = worst.iloc[0]
-            summary.append(f"Worst what-if: {w['case']} {w['element']} costs {-w['delta_troop_days']:,.0f} troop-days ({-w['delta_troop_days'] / max(res.troop_days, 1):.0%}).")
+            summary.append(f"Worst what-if: {w['case']} {w['element']} costs {-w['delta_troop_days']:,.0f} personnel-days present ({-w['delta_troop_days'] / max(res.troop_days, 1):.0%}).")
     if sectors:
         short = warning[~warning["adequate_with_warning"]]
         if len(short):
