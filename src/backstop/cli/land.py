@@ -7,16 +7,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from backstop.cli.common import JsonOpt, ScenarioArg, console, load_scenario, print_json
+from backstop.cli.common import JsonOpt, QuickOpt, ScenarioArg, console, load_scenario, print_json
 
 
 def land(
     path: ScenarioArg = None,
     nodes: Annotated[bool, typer.Option("--nodes", help="List the corridor network's nodes and exit.")] = False,
-    quick: Annotated[bool, typer.Option("--quick", help="Skip the sweep over every lost crossing (listed what-ifs only).")] = False,
+    quick: QuickOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Reinforcement over the corridor network (MILP on HiGHS, SimPy cross-check), force ratio per sector, regeneration."""
+    """Reinforcement over the corridor network (MILP on HiGHS, SimPy cross-check), force ratio per sector, regeneration.
+
+    With --quick only the listed what-ifs run (not the sweep over every lost crossing)."""
     if nodes:
         from backstop.land.network import load_network
 
