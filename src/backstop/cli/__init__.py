@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "backstop.cli.forcegen",
     "backstop.cli.monitor",
     "backstop.cli.seas",
+    "backstop.cli.land",
     "backstop.cli.summit",
     "backstop.cli.workspace",
     "backstop.cli.sweep",

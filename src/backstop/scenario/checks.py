@@ -136,16 +136,28 @@ def check_membership_overrides(scenario: Scenario) -> list[Problem]:
     return out
 
 
+def check_land(scenario: Scenario) -> list[Problem]:
+    """Land inputs the deployment model cannot honour: unknown nodes, an edge with no capacity,
+    impossible notice, a unit with no route to its zone.  These are errors, not warnings."""
+    if not (scenario.has("land_units") or scenario.has("land_corridors")):
+        return []
+    from backstop.land.analysis import input_problems
+
+    return input_problems(scenario)
+
+
 CHECKS: list[Callable[[Scenario], list[Problem]]] = [
     check_references,
     check_duplicate_ids,
     check_dates_in_period,
     check_membership_overrides,
+    check_land,
 ]
 
 
 def run_checks(scenario: Scenario) -> list[Problem]:
-    """Run every registered ``check_*`` function and return their warnings."""
+    """Run every registered ``check_*`` function and return their problems (warnings, and the
+    errors of checks such as :func:`check_land` that find input no analysis can honour)."""
     out: list[Problem] = []
     for check in CHECKS:
         out.extend(check(scenario))

@@ -178,7 +178,11 @@ def read_scenario(path: str | Path | None = None, *, strict: bool = False) -> Sc
     date_problems = _date_problems(scenario)
     if date_problems:
         raise InputError(date_problems)
-    warnings = [p for p in problems if p.severity == "warning"] + run_checks(scenario)
+    checked = run_checks(scenario)
+    fatal = [p for p in checked if p.severity == "error"]
+    if fatal:
+        raise InputError(fatal)
+    warnings = [p for p in problems if p.severity == "warning"] + checked
     if strict and warnings:
         raise InputError([Problem(**{**w.to_dict(), "severity": "error"}) for w in warnings])
     return Scenario(config, tables, folder, tuple(warnings))
