@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-
 MAX_VALUE_CHARS = 80
 """Longest value (or field name) a problem echoes; longer ones are cut and their length given."""
 

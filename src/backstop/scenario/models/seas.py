@@ -13,7 +13,6 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from backstop.scenario.models.base import Row, Section, TableSpec, field, split_list
 
-
 DESTINATION_ALIASES = {"bosporus": "bosporus_south"}
 """Destination names that stand for a port id of ``ports.csv``."""
 
