@@ -33,7 +33,13 @@ from pathlib import Path
 import numpy as np
 
 from backstop.errors import InputError, Problem, input_error
-from backstop.monitor.schema import ACLED_COLUMNS, ACLED_OPTIONAL, ACLED_REQUIRED, AIR_COLUMNS, AIR_REQUIRED
+from backstop.monitor.schema import (
+    ACLED_COLUMNS,
+    ACLED_OPTIONAL,
+    ACLED_REQUIRED,
+    AIR_COLUMNS,
+    AIR_REQUIRED,
+)
 
 CHUNK_ROWS = 250_000
 """Records validated and inserted at a time."""
