@@ -25,10 +25,17 @@ def summit(
     from backstop.reference.states import state_names
     from backstop.summit.analysis import plan
 
+    from backstop.errors import input_error
+
+    for opt, value in (("--venues", venues), ("--leaders", leaders), ("--allow-overflight", allow_overflight)):
+        if value is not None and not parse_codes(value, opt):  # "" or "," is not a silent "use the defaults"
+            raise input_error("<cli>", f"argument {opt}", opt.lstrip("-"), value, "no code given", f"give comma-separated codes, or leave {opt} out for the defaults")
+    when = parse_date(date, "--date")
     scenario = load_scenario(path)
+    _date_caveat(when or scenario.config.summit.date or scenario.as_of)
     result = plan(
         scenario,
-        date=parse_date(date, "--date"),
+        date=when,
         leaders=parse_codes(leaders, "--leaders") or None,
         venues=parse_codes(venues, "--venues") or None,
         allow_overflight=parse_codes(allow_overflight, "--allow-overflight", set(state_names()), "state code") or None,
@@ -57,6 +64,22 @@ def summit(
         console.print(f"[bold]{v['rank']}. {v['city']} ({v['venue']}): {v['verdict']}[/]", highlight=False)
         for r in v["reasons"]:
             console.print(f"  - {r}", highlight=False, markup=False)
+
+
+def _date_caveat(when) -> None:
+    """Warn when the summit date lies beyond the bundled facts (memberships, warrants, positions)."""
+    import datetime as dt
+
+    from backstop.cli.common import err_console
+    from backstop.reference.tables import load_table
+
+    data_as_of = dt.date.fromisoformat(str(load_table("memberships")["as_of"].max()))
+    if when > data_as_of + dt.timedelta(days=365):
+        err_console.print(
+            f"warning: the summit date {when} is {(when - data_as_of).days // 365} year(s) after the bundled facts (as of {data_as_of}): "
+            "memberships, warrants and positions are taken as they stand on that date, not as they will be",
+            markup=False, highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:
