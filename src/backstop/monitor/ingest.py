@@ -54,6 +54,8 @@ YEARS = (1900, 2100)
 
 _TRUE = ("true", "1", "yes", "y", "t")
 _FALSE = ("false", "0", "no", "n", "f", "")
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$"
 KNOWN = {"incidents": (*ACLED_COLUMNS, *ACLED_OPTIONAL), "air": AIR_COLUMNS}
 
@@ -383,13 +385,21 @@ def _s(c: str) -> str:
 
 
 def _date_sql(s: str) -> str:
-    """A date (UTC) from an ISO date, date-time (zone optional) or ``20 August 2025``; NULL otherwise."""
-    iso = f"CASE WHEN regexp_full_match({s}, '{_ISO}') THEN TRY_CAST({s} AS TIMESTAMPTZ) END"
-    return f"CAST(coalesce({iso}, try_strptime({s}, '%d %B %Y')::TIMESTAMPTZ) AS TIMESTAMP)"
+    """A timestamp (UTC) from an ISO date, date-time (zone optional) or ``20 August 2025``; NULL otherwise.
+
+    The common shapes take the cheap casts (DATE, TIMESTAMP); only a date-time with a zone goes
+    through TIMESTAMPTZ (UTC session), and only the rest through ``strptime``.
+    """
+    return (
+        f"CASE WHEN regexp_full_match({s}, '{_DAY}') THEN CAST(TRY_CAST({s} AS DATE) AS TIMESTAMP) "
+        f"WHEN regexp_full_match({s}, '{_NAIVE}') THEN TRY_CAST({s} AS TIMESTAMP) "
+        f"WHEN regexp_full_match({s}, '{_ISO}') THEN CAST(TRY_CAST({s} AS TIMESTAMPTZ) AS TIMESTAMP) "
+        f"ELSE try_strptime({s}, '%d %B %Y') END"
+    )
 
 
 def _ts_sql(s: str) -> str:
-    return f"CAST(CASE WHEN regexp_full_match({s}, '{_ISO}') THEN TRY_CAST({s} AS TIMESTAMPTZ) END AS TIMESTAMP)"
+    return _date_sql(s)
 
 
 def _year_ok(x: str) -> str:
@@ -431,8 +441,8 @@ def _checks(kind: str) -> tuple[list[tuple[str, str, str, str, str]], dict[str, 
             **{c: _s(c) for c in ("event_type", "sub_event_type", "actor1", "actor2", "admin1", "location")},
             "latitude": lat,
             "longitude": lon,
-            "fatalities": f"CAST({fat} AS INTEGER)",
-            "injured": f"CAST({inj} AS INTEGER)",
+            "fatalities": f"TRY_CAST({fat} AS INTEGER)",
+            "injured": f"TRY_CAST({inj} AS INTEGER)",
             "notes": _s("notes"),
             "source": _s("source"),
             "illustrative": ill,
@@ -450,30 +460,36 @@ def _checks(kind: str) -> tuple[list[tuple[str, str, str, str, str]], dict[str, 
         ("launched", _s("launched"), la_ok, f"not a whole number in [0, {INT32_MAX:,}]", "a count of weapons"),
         ("destroyed", _s("destroyed"), de_ok, f"not a whole number in [0, {INT32_MAX:,}]", "a count of weapons"),
     ]
-    typed = {"time_start": t0, "time_end": t1, "model": _s("model"), "launched": f"CAST({la} AS INTEGER)", "destroyed": f"CAST({de} AS INTEGER)", "target": _s("target")}
+    typed = {"time_start": t0, "time_end": t1, "model": _s("model"), "launched": f"TRY_CAST({la} AS INTEGER)", "destroyed": f"TRY_CAST({de} AS INTEGER)", "target": _s("target")}
     return checks, typed
 
 
 def validate_raw(con, rf: RawFile, lo: int = 0, hi: int | None = None) -> list[Problem]:
-    """Validate records ``lo <= rid < hi`` of ``_raw``: the typed valid rows go to ``_ok``; returns the problems."""
+    """Validate records ``lo <= rid < hi`` of ``_raw``: the typed valid rows go to ``_ok``; returns the problems.
+
+    One pass computes every typed value and every check flag (``_v``); the valid rows and the
+    problems are then selected from it.
+    """
     checks, typed = _checks(rf.kind)
     hi = rf.records if hi is None else hi
-    where = f"rid >= {lo} AND rid < {hi}"
-    all_ok = " AND ".join(f"({ok})" for _, _, ok, _, _ in checks)
-    extra = ""
-    if rf.kind == "air":  # a cross-field check, only for rows whose counts parse
-        extra = f" AND NOT ({checks[3][2]} AND {checks[4][2]} AND {typed['destroyed']} > {typed['launched']})"
-    cols = ", ".join(f"{expr} AS {c}" for c, expr in typed.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ok AS SELECT line, {cols} FROM _raw WHERE {where} AND {all_ok}{extra} ORDER BY rid")
+    flags = [f"coalesce({ok}, false) AS _ok{i}" for i, (_, _, ok, _, _) in enumerate(checks)]
+    raws = [f"CASE WHEN NOT coalesce({ok}, false) THEN {raw} END AS _raw{i}" for i, (_, raw, ok, _, _) in enumerate(checks)]
+    cols = [f"{expr} AS {c}" for c, expr in typed.items()]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _v AS SELECT line, rid, {', '.join(cols + flags + raws)} FROM _raw WHERE rid >= {lo} AND rid < {hi}")
+    all_ok = " AND ".join(f"_ok{i}" for i in range(len(checks)))
+    if rf.kind == "air":  # a cross-field check, only for rows whose other checks pass
+        cross = f"({all_ok} AND destroyed > launched)"
+        valid = f"{all_ok} AND NOT {cross}"
+    else:
+        cross, valid = "false", all_ok
+    con.execute("DROP VIEW IF EXISTS _ok")
+    con.execute(f"CREATE TEMP VIEW _ok AS SELECT line, {', '.join(typed)} FROM _v WHERE {valid}")
     parts = [
-        f"SELECT line, {i} AS k, '{f}' AS field, {raw} AS value, '{msg}' AS message, '{hint.replace(chr(39), chr(39) * 2)}' AS hint FROM _raw WHERE {where} AND NOT ({ok})"
-        for i, (f, raw, ok, msg, hint) in enumerate(checks)
+        f"SELECT line, {i} AS k, '{f}' AS field, _raw{i} AS value, '{msg}' AS message, '{hint.replace(chr(39), chr(39) * 2)}' AS hint FROM _v WHERE NOT _ok{i}"
+        for i, (f, _, _, msg, hint) in enumerate(checks)
     ]
     if rf.kind == "air":
-        parts.append(
-            f"SELECT line, 9 AS k, 'destroyed' AS field, {_s('destroyed')} AS value, 'more destroyed than launched' AS message, 'check the two counts' AS hint "
-            f"FROM _raw WHERE {where} AND {all_ok} AND {typed['destroyed']} > {typed['launched']}"
-        )
+        parts.append(f"SELECT line, 99 AS k, 'destroyed' AS field, CAST(destroyed AS VARCHAR) AS value, 'more destroyed than launched' AS message, 'check the two counts' AS hint FROM _v WHERE {cross}")
     rows = con.execute(" UNION ALL ".join(parts) + " ORDER BY line, k").fetchall()
     return [Problem(rf.name, f"{rf.unit} {line}", f, "" if v is None else str(v), msg, hint) for line, _, f, v, msg, hint in rows]
 
@@ -496,7 +512,7 @@ def incidents_frame(rows):
         problems = validate_raw(con, rf)
         if problems:
             raise InputError(problems)
-        return con.execute("SELECT * FROM _ok ORDER BY line").df()
+        return con.execute("SELECT * FROM _ok ORDER BY line").df()  # the view over _v
     finally:
         con.close()
 

@@ -173,8 +173,9 @@ class Store:
                 _fault("after_chunk")
             res.rows_bad = len(bad_lines)
             res.problems = sorted(problems, key=lambda pr: int(pr.location.split()[-1]) if pr.location.split()[-1].isdigit() else 0)
+            con.execute("DROP VIEW IF EXISTS _ok")
+            con.execute("DROP TABLE IF EXISTS _v")
             con.execute("DROP TABLE IF EXISTS _raw")
-            con.execute("DROP TABLE IF EXISTS _ok")
             con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [res.import_id, res.sha256, str(p.resolve()), res.kind, res.rows_read, res.rows_added, res.rows_bad, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
