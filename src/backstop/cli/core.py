@@ -56,10 +56,8 @@ def facts_members(
     as_json: JsonOpt = False,
 ) -> None:
     """ISO3 codes of the members of a body on a date."""
-    from backstop.reference.states import members, normalise_body, state_names
-
     from backstop.errors import input_error
-    from backstop.reference.states import membership_rows
+    from backstop.reference.states import members, membership_rows, normalise_body, state_names
 
     date = parse_date(as_of, "--as-of") or dt.date.today()
     key = normalise_body(body)

@@ -22,10 +22,9 @@ def summit(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Where can the leaders meet? Verdicts (feasible, conditional, infeasible) with reasons and routes."""
+    from backstop.errors import input_error
     from backstop.reference.states import state_names
     from backstop.summit.analysis import plan
-
-    from backstop.errors import input_error
 
     for opt, value in (("--venues", venues), ("--leaders", leaders), ("--allow-overflight", allow_overflight)):
         if value is not None and not parse_codes(value, opt):  # "" or "," is not a silent "use the defaults"
