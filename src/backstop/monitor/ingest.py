@@ -116,14 +116,15 @@ def load_raw(con, path: str | Path) -> RawFile:
         raw = p.read_bytes()
     except OSError as exc:
         raise input_error(name, "", "", "", f"cannot read the file ({exc.strerror or exc})", "check the path and its permissions") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
+    has_bom = raw.startswith(b"\xef\xbb\xbf")
+    if has_bom:
         raw = raw[3:]
     if not raw.strip():
         raise input_error(name, "line 1", "", "", "empty file", "an incident file has a header line (CSV) or records (JSON)")
     if p.suffix.lower() in (".json", ".jsonl", ".ndjson"):
         rf = _load_json(con, raw, name)
     else:
-        rf = _load_csv_fast(con, raw, name) or _load_csv_recovering(con, raw, name)
+        rf = _load_csv_fast(con, raw, name, None if has_bom else p) or _load_csv_recovering(con, raw, name)
     if rf.records == 0 and not rf.problems:
         raise input_error(name, "", "", "", "no records in the file", "an empty file is not an import; check that it is the right file")
     return rf
@@ -163,7 +164,7 @@ def _create_raw(con, kind: str, cols: dict[str, list], lines: list[int] | np.nda
         con.unregister("_raw_arrow")
 
 
-def _load_csv_fast(con, raw: bytes, name: str) -> RawFile | None:
+def _load_csv_fast(con, raw: bytes, name: str, path: Path | None = None) -> RawFile | None:
     """DuckDB ``read_csv`` for a structurally clean file (None: take the recovering path)."""
     header, off = _header(raw, name)
     kind = detect_kind(header, name)
@@ -211,7 +212,7 @@ def _load_csv_fast(con, raw: bytes, name: str) -> RawFile | None:
     sel = ", ".join([f'"{c}"' if c in present else f"NULL::VARCHAR AS \"{c}\"" for c in KNOWN[kind]])
     import pyarrow as pa
 
-    tmp = _tmp_copy(raw)
+    tmp = _tmp_copy(raw) if path is None else path.resolve().as_posix().replace("'", "''")
     try:
         con.register("_lines", pa.table({"line": pa.array(lines.astype(np.int64)), "rid": pa.array(np.arange(len(lines), dtype=np.int64))}))
         con.execute(
@@ -225,7 +226,8 @@ def _load_csv_fast(con, raw: bytes, name: str) -> RawFile | None:
         return None
     finally:
         con.unregister("_lines")
-        Path(tmp).unlink(missing_ok=True)
+        if path is None:
+            Path(tmp).unlink(missing_ok=True)
     if n[0] != len(lines) or n[1] != len(lines):
         return None
     return RawFile(name, kind, records=len(lines))
@@ -465,25 +467,26 @@ def _checks(kind: str) -> tuple[list[tuple[str, str, str, str, str]], dict[str, 
 
 
 def validate_raw(con, rf: RawFile, lo: int = 0, hi: int | None = None) -> list[Problem]:
-    """Validate records ``lo <= rid < hi`` of ``_raw``: the typed valid rows go to ``_ok``; returns the problems.
+    """Validate records ``lo <= rid < hi`` of ``_raw``; the view ``_ok`` gives their typed valid rows.
 
-    One pass computes every typed value and every check flag (``_v``); the valid rows and the
-    problems are then selected from it.
+    One pass computes the check flags (``_v``: booleans, and the raw value only where a check
+    fails); the rows that fail any check go to the small table ``_bad``; ``_ok`` types the other
+    rows of ``_raw`` as it is read (by the insert), so no string column is copied twice.
     """
     checks, typed = _checks(rf.kind)
     hi = rf.records if hi is None else hi
+    rng = f"rid >= {lo} AND rid < {hi}"
     flags = [f"coalesce({ok}, false) AS _ok{i}" for i, (_, _, ok, _, _) in enumerate(checks)]
     raws = [f"CASE WHEN NOT coalesce({ok}, false) THEN {raw} END AS _raw{i}" for i, (_, raw, ok, _, _) in enumerate(checks)]
-    cols = [f"{expr} AS {c}" for c, expr in typed.items()]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _v AS SELECT line, rid, {', '.join(cols + flags + raws)} FROM _raw WHERE rid >= {lo} AND rid < {hi}")
+    extra = [f"{typed[c]} AS {c}" for c in ("launched", "destroyed")] if rf.kind == "air" else []
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _v AS SELECT line, rid, {', '.join(flags + raws + extra)} FROM _raw WHERE {rng}")
     all_ok = " AND ".join(f"_ok{i}" for i in range(len(checks)))
-    if rf.kind == "air":  # a cross-field check, only for rows whose other checks pass
-        cross = f"({all_ok} AND destroyed > launched)"
-        valid = f"{all_ok} AND NOT {cross}"
-    else:
-        cross, valid = "false", all_ok
+    # a cross-field check (air), only for rows whose other checks pass
+    cross = f"({all_ok} AND destroyed > launched)" if rf.kind == "air" else "false"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _bad AS SELECT rid FROM _v WHERE NOT ({all_ok}) OR {cross}")
     con.execute("DROP VIEW IF EXISTS _ok")
-    con.execute(f"CREATE TEMP VIEW _ok AS SELECT line, {', '.join(typed)} FROM _v WHERE {valid}")
+    cols = ", ".join(f"{expr} AS {c}" for c, expr in typed.items())
+    con.execute(f"CREATE TEMP VIEW _ok AS SELECT line, {cols} FROM _raw WHERE {rng} AND rid NOT IN (SELECT rid FROM _bad)")
     parts = [
         f"SELECT line, {i} AS k, '{f}' AS field, _raw{i} AS value, '{msg}' AS message, '{hint.replace(chr(39), chr(39) * 2)}' AS hint FROM _v WHERE NOT _ok{i}"
         for i, (f, _, _, msg, hint) in enumerate(checks)

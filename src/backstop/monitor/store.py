@@ -166,7 +166,7 @@ class Store:
                 chunk = validate_raw(con, rf, lo, lo + step)
                 problems.extend(chunk)
                 bad_lines |= {pr.location for pr in chunk}
-                ok = con.execute("SELECT count(*) FROM _ok").fetchall()[0][0]
+                ok = min(step, n_valid - lo) - con.execute("SELECT count(*) FROM _bad").fetchall()[0][0] if n_valid else 0
                 added = self._insert(rf.kind, "_ok", res.import_id)
                 res.rows_added += added
                 res.rows_duplicate += int(ok) - added
@@ -175,6 +175,7 @@ class Store:
             res.problems = sorted(problems, key=lambda pr: int(pr.location.split()[-1]) if pr.location.split()[-1].isdigit() else 0)
             con.execute("DROP VIEW IF EXISTS _ok")
             con.execute("DROP TABLE IF EXISTS _v")
+            con.execute("DROP TABLE IF EXISTS _bad")
             con.execute("DROP TABLE IF EXISTS _raw")
             con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
