@@ -1,9 +1,11 @@
-"""Shared fixtures: the bundled scenario, a writable copy of it, and the anchors folder."""
+"""Shared fixtures: the bundled scenario, a writable copy of it, the anchors folder, and one quick
+``backstop assess`` shared by every test that needs the whole pipeline's output."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,52 @@ def run_cli(*args: str):
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return code, out.getvalue(), err.getvalue()
+
+
+@dataclass(frozen=True)
+class QuickAssess:
+    """What ``backstop assess --quick -o OUT`` returned and wrote, with the results it rendered."""
+
+    code: int
+    stdout: str
+    stderr: str
+    out: Path
+    results: dict  # analysis name -> Result, in run order
+
+
+@pytest.fixture(scope="session")
+def quick_assess(tmp_path_factory) -> QuickAssess:
+    """``backstop assess --quick`` on the bundled scenario, run once per test run through the CLI.
+
+    The ``Result`` objects are captured on their way from ``pipeline.assess`` to the report writer.
+    Under pytest-xdist the first worker that needs it runs it while holding a file lock in the
+    run's shared temporary folder and pickles what it got; the other workers wait and read that.
+    """
+    import fcntl
+    import pickle
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    saved = root / "quick_assess.pickle"
+    with open(root / "quick_assess.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            saved.write_bytes(pickle.dumps(_run_quick_assess(root / "quick_assess" / "out")))
+        return pickle.loads(saved.read_bytes())
+
+
+def _run_quick_assess(out: Path) -> QuickAssess:
+    from backstop import pipeline
+
+    captured: list = []
+    real = pipeline.assess
+
+    def capture(*args, **kwargs):
+        captured.extend(real(*args, **kwargs))
+        return captured
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "assess", capture)
+        code, stdout, stderr = run_cli("assess", "--quick", "-o", str(out))
+    return QuickAssess(code, stdout, stderr, out, {r.name: r for r in captured})

@@ -54,3 +54,20 @@ def test_missing_extra_message():
 
     with pytest.raises(MissingExtraError, match=r"pip install 'backstop\[scale\]'"):
         require("backstop_no_such_module", "scale", "Cluster sweeps")
+
+
+def test_shared_options_defined_once():
+    """ScenarioArg, JsonOpt, SeedOpt, QuickOpt live in cli/common.py; every command uses them."""
+    from pathlib import Path
+
+    import backstop.cli as cli
+
+    folder = Path(cli.__file__).parent
+    texts = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.py")}
+    for flag in ('"--json"', '"--seed"', '"--quick"', "ScenarioArg = Annotated", "JsonOpt = Annotated"):
+        where = [name for name, text in texts.items() if flag in text]
+        assert where == ["common.py"], (flag, where)
+    for name in ("core.py", "forcegen.py", "seas.py", "skies.py", "summit.py", "monitor.py"):
+        assert "JsonOpt" in texts[name], name
+    code, out, _ = run_cli("seas", "--help")
+    assert code == 0 and "--json" in out and "Scenario folder" in out

@@ -8,7 +8,6 @@ import pytest
 
 from backstop.forcegen.analysis import assess, month_label
 from backstop.forcegen.problem import prepare
-from backstop.pipeline import RunContext
 from backstop.results import Result
 from backstop.scenario.models.forcegen import Requirement
 from tests.conftest import run_cli
@@ -108,15 +107,16 @@ def test_cli_terminal_rendering():
     assert "Gaps" in out and "Burden against fair share" in out
 
 
-def test_pipeline_reads_context_requirements(bundled):
-    from backstop.forcegen.analysis import run
-
-    extra = Result("skies", "skies", requirements=[Requirement(id="SKY-AD-ODESA", capability="mr_ad_battery", quantity=1, zone="ukr_odesa", origin="skies", note="test")])
-    r = run(bundled, RunContext(results={"skies": extra}, quick=True))
-    ids = set(r.data["requirements"]["id"])
-    assert "SKY-AD-ODESA" in ids and "REQ-HQ-KYIV" in ids
-    row = r.data["requirements"].set_index("id").loc["SKY-AD-ODESA"]
-    assert row["origin"] == "skies"
+def test_pipeline_reads_context_requirements(quick_assess):
+    """In one ``assess`` run, force generation sources every requirement line skies and seas emitted."""
+    res = quick_assess.results
+    emitted = [q for name in ("skies", "seas") for q in res[name].requirements]
+    assert {q.origin for q in emitted} == {"skies", "seas"}
+    fg = res["forcegen"].data["requirements"].set_index("id")
+    assert "REQ-HQ-KYIV" in fg.index  # the scenario's own lines stay
+    for q in emitted:
+        assert fg.loc[q.id, "origin"] == q.origin, q.id
+        assert fg.loc[q.id, "capability"] == q.capability and fg.loc[q.id, "zone"] == q.zone, q.id
 
 
 def test_duplicate_context_requirement_is_an_error(bundled):

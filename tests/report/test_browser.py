@@ -10,14 +10,10 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if shutil.os.path.ex
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    from tests.conftest import run_cli
-
-    out = tmp_path_factory.mktemp("browser") / "out"
-    code, _, err = run_cli("assess", "--quick", "-o", str(out))
-    assert code == 0, err
-    return out / "report.html"
+@pytest.fixture()
+def report(quick_assess):
+    assert quick_assess.code == 0, quick_assess.stderr
+    return quick_assess.out / "report.html"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")

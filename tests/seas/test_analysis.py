@@ -131,6 +131,7 @@ def test_bad_zone_row(scenario_dir):
 
 def test_exposure_fallback_regions_allocation(scenario_dir):
     from backstop.scenario import read_scenario
+    from backstop.seas.analysis import plan_corridor
     from backstop.seas.exposure import exposure_table, interception_rates, port_sites
 
     _write(
@@ -142,7 +143,7 @@ def test_exposure_fallback_regions_allocation(scenario_dir):
     toml = scenario_dir / "scenario.toml"  # the default wave must be one of the new waves (validation checks it)
     toml.write_text(toml.read_text(encoding="utf-8").replace('wave = "record_2025_09_06"', 'wave = "w1"'), encoding="utf-8")
     scenario = read_scenario(scenario_dir)
-    sites = port_sites(scenario)
+    sites = port_sites(scenario, plan_corridor(scenario).routes)
     table, method, _ = exposure_table(scenario, sites)
     assert method == "seas fallback"
     w1 = table[table["wave"] == "w1"]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backstop import geo
 from backstop.errors import InputError
 from backstop.seas import corridor as C
 from backstop.seas import waters as W
@@ -35,7 +36,7 @@ def test_bundled_routes_lengths_and_legs(seas_result):
         assert sum(leg["length_km"] for leg in r["legs"]) == pytest.approx(r["length_km"], rel=1e-3)
         # geodesic length of the returned polyline is the reported length
         lon, lat = zip(*r["coordinates"], strict=False)
-        assert W.line_km(lon, lat) == pytest.approx(r["length_km"], rel=1e-4)
+        assert geo.line_km(lon, lat) == pytest.approx(r["length_km"], rel=1e-4)
         # 'prefer' keeps the route in Romanian and Bulgarian territorial waters
         assert r["waters_km"].get("ROU", 0) > 100 and r["waters_km"].get("BGR", 0) > 100
         assert r["waters_km"]["TUR"] > 0
@@ -102,7 +103,7 @@ def test_route_never_enters_a_random_circle(corridor_ports, lon, lat, radius_km)
             assert r.length_km is None and r.reason
             continue
         slon, slat = _samples(r)
-        d = W.geodesic_km(np.full(len(slon), lon), np.full(len(slat), lat), slon, slat)
+        d = geo.geodesic_km(np.full(len(slon), lon), np.full(len(slat), lat), slon, slat)
         assert d.min() > radius_km
 
 

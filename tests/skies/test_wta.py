@@ -96,13 +96,24 @@ FAST = ["wta_50x100x1", "wta_50x100x2", "wta_50x100x3"]
 SLOW = [f"wta_{a}x{b}x{u}" for a, b in ((100, 200), (150, 300), (200, 400), (250, 500), (300, 600)) for u in (1, 2, 3)]
 
 
-def _check_gap(anchors, name):
+MAX_STALL = 200
+"""Work limit of the heuristic runs below: perturbations without improvement before it stops
+(deterministic; on wta_50x100x3 it takes about 380 perturbations, 1.7 s of CPU)."""
+SAFETY_NET_S = 600.0
+"""Time limit passed only as a safety net: the runs below stop on the work limit ``max_stall``."""
+
+
+def _check_gap(anchors, name, max_stall=MAX_STALL):
+    """Within 1 % of the best known value after a fixed amount of work (``max_stall`` perturbations
+    without improvement), whatever the machine's load.  The gap within the CLI's wall-clock budget
+    is measured by ``python -m bench skies`` (docs/benchmarks.md)."""
     bk = _best_known(anchors)[name]
     inst = read_wta(anchors / "wta" / f"{name}.txt")
-    sol = solve_heuristic(inst)  # the default time budget of the CLI (0.9 s up to 200x400)
+    sol = solve_heuristic(inst, time_limit=SAFETY_NET_S, max_stall=max_stall)
+    assert sol.runtime_s < SAFETY_NET_S, "stopped by the safety net, not the work limit"
     ref = float(bk["best_upper_bound"])
     gap = (sol.objective - ref) / ref
-    print(f"{name}: heuristic {sol.objective:.6f} best known {ref:.6f} gap {gap:+.3%} ({sol.runtime_s:.2f} s)")
+    print(f"{name}: heuristic {sol.objective:.6f} best known {ref:.6f} gap {gap:+.3%} ({sol.iterations} perturbations)")
     assert check_feasible(inst, sol.x)
     assert sol.objective >= float(bk["best_lower_bound"]) * (1 - 1e-6)
     assert gap <= 0.01

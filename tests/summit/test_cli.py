@@ -81,12 +81,10 @@ def test_scenario_tables_replace_defaults(scenario_dir):
     assert v["verdict"] == "conditional" and any("Mongolia" in s for s in v["reasons"])
 
 
-def test_pipeline_step_and_report(bundled):
-    from backstop.pipeline import STEPS, RunContext
+def test_pipeline_step_and_report(quick_assess, bundled):
     from backstop.report.sections.summit import render, split_antimeridian
 
-    step = next(s for s in STEPS if s.name == "summit")
-    result = step.run(bundled, RunContext(quick=True))
+    result = quick_assess.results["summit"]
     assert result.name == "summit" and len(result.data["venues"]) == 14
     html = render(result, bundled)
     assert "<svg" in html and "Istanbul" in html and len(html) < 600_000

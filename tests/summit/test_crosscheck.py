@@ -13,8 +13,9 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from backstop.geo import GEOD
 from backstop.summit.obstacles import state_obstacle
-from backstop.summit.routing import GEOD, get_router
+from backstop.summit.routing import get_router
 
 BOX = (27.0, 39.5, 42.0, 48.0)
 STEP = 0.1

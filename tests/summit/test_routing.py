@@ -8,9 +8,10 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from backstop.geo import GEOD, geodesic_km
 from backstop.summit.airspace import overflown
 from backstop.summit.obstacles import TERRITORIAL_SEA_KM, state_obstacle
-from backstop.summit.routing import GEOD, densify, geodesic_km, get_router, paths_of
+from backstop.summit.routing import densify, get_router, paths_of
 
 # A small master set around the Black Sea and the Balkans: closures interact there.
 MASTER = frozenset({"UKR", "ROU", "BGR", "GRC", "TUR", "MDA", "HUN", "SRB", "GEO"})

@@ -1,12 +1,13 @@
-"""Shared helpers of the CLI commands: consoles, date parsing, JSON output, scenario loading."""
+"""Shared pieces of the CLI commands: the common options, consoles, date parsing, JSON output, scenario loading."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 
 from backstop.errors import input_error
@@ -14,6 +15,13 @@ from backstop.results import jsonable
 
 console = Console()
 err_console = Console(stderr=True)
+
+# The options several commands share, defined once (typer reads them from the annotations).
+ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed, overriding the scenario's (same seed, same result).")]
+QuickOpt = Annotated[bool, typer.Option("--quick", help="Fewer trials, shorter solves (preview).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on cross-reference warnings too.")]
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:

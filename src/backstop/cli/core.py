@@ -9,15 +9,23 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from backstop.cli.common import console, err_console, load_scenario, parse_date, print_json
-
-ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+from backstop.cli.common import (
+    JsonOpt,
+    QuickOpt,
+    ScenarioArg,
+    SeedOpt,
+    StrictOpt,
+    console,
+    err_console,
+    load_scenario,
+    parse_date,
+    print_json,
+)
 
 facts_app = typer.Typer(help="Bundled reference facts, as of a date.", no_args_is_help=True, rich_markup_mode=None)
 
 
-def validate(path: ScenarioArg = None, strict: Annotated[bool, typer.Option("--strict", help="Fail on cross-reference warnings too.")] = False, as_json: JsonOpt = False) -> None:
+def validate(path: ScenarioArg = None, strict: StrictOpt = False, as_json: JsonOpt = False) -> None:
     """Check a scenario folder; list every problem with file, line or key, field, value and a hint."""
     scenario = load_scenario(path, strict=strict)
     if as_json:
@@ -114,9 +122,9 @@ def assess(
     path: ScenarioArg = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (report.html, results.json, CSVs).")] = Path("out"),
     only: Annotated[str | None, typer.Option("--only", help="Comma-separated analyses to run.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Override the scenario's random seeds.")] = None,
-    quick: Annotated[bool, typer.Option("--quick", help="Fewer trials, shorter solves (preview).")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on cross-reference warnings.")] = False,
+    seed: SeedOpt = None,
+    quick: QuickOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Run every analysis on a scenario and write an offline HTML report, results.json and CSVs."""
     import time

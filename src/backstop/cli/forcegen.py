@@ -7,16 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from backstop.cli.common import console, load_scenario, print_json
-
-ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+from backstop.cli.common import JsonOpt, ScenarioArg, console, load_scenario, print_json
 
 
 def forcegen(
     path: ScenarioArg = None,
     without: Annotated[list[str] | None, typer.Option("--without", help="Withdraw a nation's pledges (ISO3); repeat or comma-separate.")] = None,
     no_binding: Annotated[bool, typer.Option("--no-binding", help="Skip 'what binds' (one re-solve per caveat and toggle).")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Source the force from national pledges: fill, gaps with reasons, burden against fair share, what binds."""
     from backstop.forcegen.analysis import assess

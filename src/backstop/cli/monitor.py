@@ -8,13 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from backstop.cli.common import console, err_console, load_scenario, parse_date, print_json
+from backstop.cli.common import JsonOpt, console, err_console, load_scenario, parse_date, print_json
 
 monitor_app = typer.Typer(help="Ceasefire and guarantee monitoring.", no_args_is_help=True, rich_markup_mode=None)
 
 DEFAULT_DB = "monitor.duckdb"
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file (created if absent).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 @monitor_app.command("import")

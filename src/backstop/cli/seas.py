@@ -7,10 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from backstop.cli.common import console, load_scenario, print_json
-
-ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+from backstop.cli.common import JsonOpt, ScenarioArg, console, load_scenario, print_json
 
 
 def seas(

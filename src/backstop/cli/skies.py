@@ -7,18 +7,23 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from backstop.cli.common import console, load_scenario, print_json
-
-ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+from backstop.cli.common import (
+    JsonOpt,
+    QuickOpt,
+    ScenarioArg,
+    SeedOpt,
+    console,
+    load_scenario,
+    print_json,
+)
 
 
 def skies(
     path: ScenarioArg = None,
     wave: Annotated[str | None, typer.Option("--wave", help="Wave name from waves.csv (default: [skies] wave).")] = None,
     trials: Annotated[int | None, typer.Option("--trials", help="Monte Carlo trials (default: [skies] trials).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (same seed, same result).")] = None,
-    quick: Annotated[bool, typer.Option("--quick", help="Fewer trials, nights and sizing steps (preview).")] = False,
+    seed: SeedOpt = None,
+    quick: QuickOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Simulate threat waves against the defences: leakers, value lost, depletion, batteries required."""

@@ -7,9 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from backstop.cli.common import console, load_scenario, parse_codes, parse_date, print_json
-
-ScenarioArg = Annotated[str | None, typer.Argument(help="Scenario folder or bundled name (default: ukraine-2025).")]
+from backstop.cli.common import (
+    JsonOpt,
+    ScenarioArg,
+    console,
+    load_scenario,
+    parse_codes,
+    parse_date,
+    print_json,
+)
 
 
 def summit(
@@ -19,7 +25,7 @@ def summit(
     venues: Annotated[str | None, typer.Option("--venues", help="Comma-separated ICAO codes of the venues to judge (any airport).")] = None,
     allow_overflight: Annotated[str | None, typer.Option("--allow-overflight", help="Comma-separated ISO3 codes of states granting overflight derogations.")] = None,
     avoid_icc: Annotated[bool | None, typer.Option("--avoid-icc-airspace/--no-avoid-icc-airspace", help="Route warrant holders around Rome Statute parties.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Where can the leaders meet? Verdicts (feasible, conditional, infeasible) with reasons and routes."""
     from backstop.errors import input_error

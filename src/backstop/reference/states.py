@@ -36,20 +36,10 @@ def normalise_body(body: str) -> str:
     return key
 
 
-def load_states() -> pd.DataFrame:
-    """All ISO 3166-1 states: ``iso3, iso2, name, source, as_of``."""
-    return load_table("states")
-
-
 def state_names() -> dict[str, str]:
     """Mapping ISO3 -> short name."""
     df = load_table("states")
     return dict(zip(df["iso3"], df["name"], strict=False))
-
-
-def is_state(code: str) -> bool:
-    """Whether ``code`` is a known ISO3 country code."""
-    return code in state_names()
 
 
 def load_memberships() -> pd.DataFrame:

@@ -6,24 +6,21 @@ import importlib
 from datetime import UTC, datetime
 from importlib import resources
 
-import jinja2
+from markupsafe import Markup
 
 from backstop import __version__
-from backstop.report.html import bullets, esc, table
+from backstop.report.html import environment, render_template, table
 from backstop.results import Result
 from backstop.scenario import Scenario
 
 
-def generic_section(result: Result, scenario: Scenario) -> str:
+def generic_section(result: Result, scenario: Scenario) -> Markup:
     """Fallback rendering of a result: its summary and its tables."""
-    parts = [bullets(result.summary)]
-    for key, df in result.frames.items():
-        parts.append(f"<h3>{esc(key.replace('_', ' ').capitalize())}</h3>")
-        parts.append(table(df, max_rows=30))
-    return "\n".join(parts)
+    tables = [(key.replace("_", " ").capitalize(), table(df, max_rows=30)) for key, df in result.frames.items()]
+    return render_template("sections/generic.html.j2", result=result, tables=tables)
 
 
-def render_section(result: Result, scenario: Scenario) -> str:
+def render_section(result: Result, scenario: Scenario) -> Markup:
     """HTML of one result's section, from ``backstop.report.sections.<name>`` or the generic one."""
     try:
         module = importlib.import_module(f"backstop.report.sections.{result.name}")
@@ -63,18 +60,14 @@ def reference_assumptions() -> list[dict[str, str]]:
 
 def render_report(scenario: Scenario, results: list[Result]) -> str:
     """The whole report as one self-contained HTML string (inline CSS and SVG, no scripts from the network)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("backstop.report") / "templates")),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-    )
-    css = (resources.files("backstop.report") / "templates" / "report.css").read_text(encoding="utf-8")
+    css = Markup((resources.files("backstop.report") / "templates" / "report.css").read_text(encoding="utf-8"))
     sections = [
         {"name": r.name, "title": r.title, "html": render_section(r, scenario), "status": r.metadata.get("status", "")}
         for r in results
     ]
     assumptions = [a.to_dict() | {"analysis": r.title} for r in results for a in r.assumptions]
     assumptions += [a | {"analysis": "Reference data"} for a in reference_assumptions()]
-    template = env.get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     return template.render(
         css=css,
         scenario=scenario,

@@ -1,18 +1,45 @@
-"""Small HTML helpers shared by report sections (escaping, tables, figures, badges)."""
+"""The report's Jinja environment and the data its macros render (tables, figures).
+
+Markup is written only by autoescaped Jinja templates: ``templates/macros.html.j2`` (table,
+figure, badge, bullets, key-value list) and one template per section in
+``templates/sections/<result name>.html.j2``.  Section modules prepare plain data (strings,
+numbers, :class:`Table`) and call :func:`render_template`; the only markup they pass in is the SVG of
+charts and maps that matplotlib wrote, marked trusted with :func:`svg`.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 
-def esc(value: object) -> str:
-    """HTML-escaped text of a value."""
-    return escape("" if value is None else str(value))
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The Jinja environment of the report (templates of the package, autoescaping on)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("backstop.report") / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
 
 
-def _fmt(v: object) -> str:
+def render_template(template: str, **context) -> Markup:
+    """A template rendered with autoescaping: trusted markup for the enclosing template."""
+    return Markup(environment().get_template(template).render(**context))
+
+
+def svg(markup: str) -> Markup:
+    """An inline SVG written by matplotlib (:func:`backstop.report.charts.to_svg`), inserted as is."""
+    return Markup(markup)
+
+
+def fmt(v: object) -> str:
+    """A table cell's text: yes/no, thousands separators, three significant digits for small numbers."""
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
@@ -28,34 +55,22 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
-def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str = "", columns: list[str] | None = None, css: str = "") -> str:
-    """An HTML table of a frame (at most ``max_rows`` rows, with a note of the rest)."""
+@dataclass(frozen=True)
+class Table:
+    """A frame ready for the ``table`` macro: header, cells as (text, numeric), rows left out."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, bool], ...], ...]
+    more: int = 0
+    caption: str = ""
+    css: str = ""
+
+
+def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str = "", columns: list[str] | None = None, css: str = "") -> Table:
+    """The first ``max_rows`` rows of a frame (optionally only ``columns``, in that order) as a :class:`Table`."""
     if columns:
         df = df[[c for c in columns if c in df.columns]]
-    head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
-    body = []
+    rows = []
     for _, row in df.head(max_rows).iterrows():
-        cells = []
-        for v in row.tolist():
-            num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            cells.append(f"<td class='num'>{esc(_fmt(v))}</td>" if num else f"<td>{esc(_fmt(v))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    more = f"<p class='muted'>{len(df) - max_rows:,} more rows in the CSV.</p>" if len(df) > max_rows else ""
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<div class='tablewrap'><table class='data {css}'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
-
-
-def figure(svg: str, caption: str = "") -> str:
-    """A figure with an inline SVG and a caption."""
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f"<figure>{svg}{cap}</figure>"
-
-
-def badge(text: str, kind: str = "info") -> str:
-    """A coloured label: kind is ok, warn, bad or info."""
-    return f"<span class='badge {esc(kind)}'>{esc(text)}</span>"
-
-
-def bullets(items: list[str]) -> str:
-    """An unordered list of escaped sentences."""
-    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+        rows.append(tuple((fmt(v), isinstance(v, (int, float)) and not isinstance(v, bool)) for v in row.tolist()))
+    return Table(tuple(str(c) for c in df.columns), tuple(rows), max(0, len(df) - max_rows), caption, css)

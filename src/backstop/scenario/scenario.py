@@ -74,9 +74,3 @@ class Scenario:
         from backstop.reference.states import members
 
         return members(body, as_of or self.as_of, self.config.toggles.membership_overrides)
-
-    def with_tables(self, **tables: tuple[Row, ...]) -> Scenario:
-        """A copy with some tables replaced (for what-if runs and tests)."""
-        new = dict(self.tables)
-        new.update(tables)
-        return Scenario(self.config, new, self.path, self.warnings)

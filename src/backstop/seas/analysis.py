@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from backstop import geo
 from backstop.errors import InputError, Problem
 from backstop.reference.sites import load_ports
 from backstop.reference.tables import load_table
@@ -105,7 +106,7 @@ def lane_segments(routes: list[C.Route]) -> pd.DataFrame:
             if key in seen or p == q:
                 continue
             seen.add(key)
-            km.append(float(W.geodesic_km(p[0], p[1], q[0], q[1])))
+            km.append(float(geo.geodesic_km(p[0], p[1], q[0], q[1])))
             (ax, bx), (ay, by) = W.to_xy([p[0], q[0]], [p[1], q[1]])
             x0.append(ax), y0.append(ay), x1.append(bx), y1.append(by)
     if not km:
@@ -156,12 +157,11 @@ def _base_distance_km(icao: str, lon: float, lat: float) -> tuple[float, str]:
     ap = airport(icao)
     if ap is None:
         raise InputError([Problem("scenario.toml", "key seas.mpa_base", "mpa_base", icao, "unknown airport", "use a 4-letter ICAO code, e.g. LRCK")])
-    return float(W.geodesic_km(float(ap["lon"]), float(ap["lat"]), lon, lat)), str(ap.get("name", icao))
+    return float(geo.geodesic_km(float(ap["lon"]), float(ap["lat"]), lon, lat)), str(ap.get("name", icao))
 
 
 def size_corridor(plan: CorridorPlan, cfg, horizon_months: int) -> tuple[dict, pd.DataFrame, list[Requirement]]:
     """MCM, escort and patrol sizing of a planned corridor; (data, table, requirement lines)."""
-    from backstop.seas.exposure import point_along
 
     known = _zone_ids()
     ok = plan.ok_routes
@@ -185,7 +185,7 @@ def size_corridor(plan: CorridorPlan, cfg, horizon_months: int) -> tuple[dict, p
     mcm_zone = {z: S.size_mcm(km, **mcm_kw) for z, km in sorted(by_zone.items())}
     longest = max(ok, key=lambda r: r.length_km)
     esc = S.size_escorts(cfg.convoys_per_week, longest.transit_h, cfg.escort_turnaround_h, cfg.escorts_per_convoy, cfg.escort_availability)
-    mid_lon, mid_lat = point_along(longest.lon, longest.lat, longest.length_km / 2)
+    mid_lon, mid_lat = geo.point_along(longest.lon, longest.lat, longest.length_km / 2, W.PLANE)
     base_km, base_name = _base_distance_km(cfg.mpa_base, mid_lon, mid_lat)
     mpa = S.size_mpa(longest.length_km, cfg.mpa_sensor_radius_km, base_km, cfg.mpa_speed_kmh, cfg.mpa_endurance_h, cfg.mpa_flight_hours_per_day)
     clear_months = max(1, math.ceil(cfg.mcm_clearance_days / 30.44))

@@ -41,6 +41,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
+from backstop import geo
 from backstop.errors import InputError, Problem
 from backstop.seas import waters as W
 
@@ -111,10 +112,6 @@ class SeaNetwork:
             self.waters_ok[key] = allowed[self.ei] & allowed[self.ej] & mid.astype(bool)
         return self.waters_ok[key]
 
-    def nearest_node(self, lon: float, lat: float) -> int:
-        x, y = W.to_xy(lon, lat)
-        return int(self.node_tree.nearest(shapely.Point(float(x), float(y))))
-
 
 def _edge_samples(x0, y0, x1, y1, km, step_km: float = 1.0):
     """Midpoints of the ~``step_km`` pieces of each segment (as in :func:`route_legs`)."""
@@ -161,60 +158,78 @@ def build_network(grid_deg: float = 0.1, densify: bool = True) -> SeaNetwork:
     origin = ["searoute"] * len(sr_edges)
     xs, ys = sr_x, sr_y
     if densify:
-        land = W.land_m()
         step = grid_deg * 111_195.0
-        lon0, lat0, lon1, lat1 = W.BLACK_SEA_MAP_BBOX
-        cx, cy = W.to_xy([lon0, lon1, lon0, lon1], [lat0, lat0, lat1, lat1])
-        gx = np.arange(cx.min(), cx.max() + step, step)
-        gy = np.arange(cy.min(), cy.max() + step, step)
-        X, Y = np.meshgrid(gx, gy, indexing="ij")
-        sea = ~shapely.contains_xy(land, X.ravel(), Y.ravel())
-        sea &= ~shapely.intersects(land, shapely.buffer(shapely.points(X.ravel(), Y.ravel()), step * 0.05))
-        idx = np.full(X.size, -1)
         n0 = len(sr_nodes)
-        idx[sea] = n0 + np.arange(sea.sum())
-        idx = idx.reshape(X.shape)
-        moves = [(1, 0), (0, 1), (1, 1), (1, -1), (2, 1), (1, 2), (2, -1), (1, -2)]
-        a_list, b_list = [], []
-        nx_, ny_ = X.shape
-        for di, dj in moves:
-            i0, i1 = max(0, -di), nx_ - max(0, di)
-            j0, j1 = max(0, -dj), ny_ - max(0, dj)
-            a = idx[i0:i1, j0:j1]
-            b = idx[i0 + di : i1 + di, j0 + dj : j1 + dj]
-            ok = (a >= 0) & (b >= 0)
-            a_list.append(a[ok])
-            b_list.append(b[ok])
-        ga = np.concatenate(a_list)
-        gb = np.concatenate(b_list)
-        gxs = X.ravel()[sea]
-        gys = Y.ravel()[sea]
+        gxs, gys, ga, gb = _sea_grid(step)
+        src, dst = _lane_links(sr_x, sr_y, gxs, gys, step)
         xs = np.concatenate([sr_x, gxs])
         ys = np.concatenate([sr_y, gys])
-        segs = shapely.linestrings(np.stack([np.column_stack([xs[ga], ys[ga]]), np.column_stack([xs[gb], ys[gb]])], axis=1))
-        clear = ~shapely.intersects(land, segs)
-        ga, gb = ga[clear], gb[clear]
-        # link searoute nodes to grid nodes within 1.6 cells by land-free segments
-        gtree = shapely.STRtree(shapely.points(gxs, gys))
-        src, dst = gtree.query(shapely.buffer(shapely.points(sr_x, sr_y), 1.6 * step), predicate="intersects")
-        dst = dst + n0
-        links = shapely.linestrings(np.stack([np.column_stack([xs[src], ys[src]]), np.column_stack([xs[dst], ys[dst]])], axis=1))
-        lclear = ~shapely.intersects(land, links)
-        ei += list(ga) + list(src[lclear])
-        ej += list(gb) + list(dst[lclear])
-        n_new = len(ga) + int(lclear.sum())
+        ei += list(ga + n0) + list(src)
+        ej += list(gb + n0) + list(dst + n0)
+        n_new = len(ga) + len(src)
         passage += [""] * n_new
         origin += ["grid"] * n_new
+    return _network(sr_lon, sr_lat, xs, ys, ei, ej, passage, origin)
+
+
+GRID_MOVES = ((1, 0), (0, 1), (1, 1), (1, -1), (2, 1), (1, 2), (2, -1), (1, -2))
+"""Grid-cell offsets joined by an edge (king moves and knight moves: headings every ~26.6 deg)."""
+
+
+def _sea_grid(step: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sea points of a square grid of spacing ``step`` [m] over the map extent, and the land-free
+    :data:`GRID_MOVES` between them: (x, y, a, b), edges ``a[k] - b[k]`` indexing x and y."""
+    land = W.land_m()
+    lon0, lat0, lon1, lat1 = W.BLACK_SEA_MAP_BBOX
+    cx, cy = W.to_xy([lon0, lon1, lon0, lon1], [lat0, lat0, lat1, lat1])
+    gx = np.arange(cx.min(), cx.max() + step, step)
+    gy = np.arange(cy.min(), cy.max() + step, step)
+    X, Y = np.meshgrid(gx, gy, indexing="ij")
+    sea = ~shapely.contains_xy(land, X.ravel(), Y.ravel())
+    sea &= ~shapely.intersects(land, shapely.buffer(shapely.points(X.ravel(), Y.ravel()), step * 0.05))
+    idx = np.full(X.size, -1)
+    idx[sea] = np.arange(sea.sum())
+    idx = idx.reshape(X.shape)
+    a_list, b_list = [], []
+    nx_, ny_ = X.shape
+    for di, dj in GRID_MOVES:
+        i0, i1 = max(0, -di), nx_ - max(0, di)
+        j0, j1 = max(0, -dj), ny_ - max(0, dj)
+        a = idx[i0:i1, j0:j1]
+        b = idx[i0 + di : i1 + di, j0 + dj : j1 + dj]
+        ok = (a >= 0) & (b >= 0)
+        a_list.append(a[ok])
+        b_list.append(b[ok])
+    ga = np.concatenate(a_list)
+    gb = np.concatenate(b_list)
+    gxs = X.ravel()[sea]
+    gys = Y.ravel()[sea]
+    segs = shapely.linestrings(np.stack([np.column_stack([gxs[ga], gys[ga]]), np.column_stack([gxs[gb], gys[gb]])], axis=1))
+    clear = ~shapely.intersects(land, segs)
+    return gxs, gys, ga[clear], gb[clear]
+
+
+def _lane_links(sr_x, sr_y, gxs, gys, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Land-free links from searoute nodes to the grid points within 1.6 cells: (lane node, grid point)."""
+    land = W.land_m()
+    gtree = shapely.STRtree(shapely.points(gxs, gys))
+    src, dst = gtree.query(shapely.buffer(shapely.points(sr_x, sr_y), 1.6 * step), predicate="intersects")
+    links = shapely.linestrings(np.stack([np.column_stack([sr_x[src], sr_y[src]]), np.column_stack([gxs[dst], gys[dst]])], axis=1))
+    clear = ~shapely.intersects(land, links)
+    return src[clear], dst[clear]
+
+
+def _network(sr_lon, sr_lat, xs, ys, ei, ej, passage, origin) -> SeaNetwork:
+    """The network's arrays: coordinates (searoute's exact ones kept), geodesic edge lengths,
+    the waters of every node and ~1 km edge piece, and the spatial indexes."""
     lon, lat = W.to_lonlat(xs, ys)
-    lon[: len(sr_nodes)] = sr_lon  # keep searoute's exact coordinates
-    lat[: len(sr_nodes)] = sr_lat
+    lon[: len(sr_lon)] = sr_lon  # keep searoute's exact coordinates
+    lat[: len(sr_lat)] = sr_lat
     ei_a = np.asarray(ei, dtype=np.int64)
     ej_a = np.asarray(ej, dtype=np.int64)
-    km = W.geodesic_km(lon[ei_a], lat[ei_a], lon[ej_a], lat[ej_a])
+    km = geo.geodesic_km(lon[ei_a], lat[ei_a], lon[ej_a], lat[ej_a])
     lines = shapely.linestrings(np.stack([np.column_stack([xs[ei_a], ys[ei_a]]), np.column_stack([xs[ej_a], ys[ej_a]])], axis=1))
     sample_edge, sx, sy = _edge_samples(xs[ei_a], ys[ei_a], xs[ej_a], ys[ej_a], km)
-    node_waters = W.classify_waters(xs, ys)
-    mid_waters = W.classify_waters(sx, sy)
     return SeaNetwork(
         lon=lon,
         lat=lat,
@@ -225,8 +240,8 @@ def build_network(grid_deg: float = 0.1, densify: bool = True) -> SeaNetwork:
         km=km,
         passage=np.asarray(passage, dtype=object),
         origin=np.asarray(origin, dtype=object),
-        node_waters=node_waters,
-        mid_waters=mid_waters,
+        node_waters=W.classify_waters(xs, ys),
+        mid_waters=W.classify_waters(sx, sy),
         sample_edge=sample_edge,
         lines=lines,
         tree=shapely.STRtree(lines),
@@ -251,7 +266,7 @@ class Zone:
 
     @staticmethod
     def circle(id: str, lon: float, lat: float, radius_km: float, name: str = "", line: int = 0, reason: str = "") -> Zone:
-        poly = W.geodesic_circle(lon, lat, radius_km)
+        poly = geo.geodesic_circle(lon, lat, radius_km)
         return Zone(id, name or id, poly, W.project(poly), line=line, reason=reason)
 
     @staticmethod
@@ -342,7 +357,7 @@ def port_access(port: PortInput, net: SeaNetwork, max_offset_km: float, grid_deg
         a = end
     alon, alat = W.to_lonlat(a.x, a.y)
     path = tuple(pts) + ((float(alon), float(alat)),)
-    path_km = W.line_km([p[0] for p in path], [p[1] for p in path])
+    path_km = geo.line_km([p[0] for p in path], [p[1] for p in path])
     step = grid_deg * 111_195.0
     cand = net.node_tree.query(a.buffer(3.0 * step), predicate="intersects")
     if len(cand):
@@ -355,7 +370,7 @@ def port_access(port: PortInput, net: SeaNetwork, max_offset_km: float, grid_deg
             f"port '{port.id}' is off the water: no open-sea lane within {3 * step / 1000:.0f} km of {what} is reachable without crossing land",
             "move the port to its harbour entrance, or add approach waypoints in port_approaches.csv",
         )])
-    link_km = W.geodesic_km(np.full(len(cand), float(alon)), np.full(len(cand), float(alat)), net.lon[cand], net.lat[cand])
+    link_km = geo.geodesic_km(np.full(len(cand), float(alon)), np.full(len(cand), float(alat)), net.lon[cand], net.lat[cand])
     path_xy = np.column_stack(W.to_xy([p[0] for p in path], [p[1] for p in path]))
     path_m = shapely.LineString(path_xy) if len(path_xy) > 1 else shapely.Point(path_xy[0])
     return Access(path, path_km, np.asarray(cand), link_km, segs, path_m)
@@ -523,19 +538,7 @@ def plan_routes(
         raise InputError([Problem("scenario.toml", "key seas.speed_kn", "speed_kn", str(speed_kn), "the transit speed must be a positive number of knots", "use e.g. speed_kn = 12.0")])
     net = build_network(float(grid_deg), bool(densify))
     zones = tuple(constraints.zones)
-    # destination node: a passage end (e.g. the Bosporus) within 5 km, else the nearest lane
-    dnode = _passage_end(net, destination.lon, destination.lat, 5.0)
-    if dnode is not None:
-        dest_node = dnode
-        dest_path: tuple = ((float(net.lon[dnode]), float(net.lat[dnode])), (destination.lon, destination.lat))
-        dx, dy = W.to_xy([p[0] for p in dest_path], [p[1] for p in dest_path])
-        dest_geom = shapely.LineString(np.column_stack([dx, dy]))
-    else:
-        dacc = port_access(destination, net, max_offset_km, grid_deg)
-        k = int(np.argmin(dacc.link_km))
-        dest_node = int(dacc.nodes[k])
-        dest_path = ((float(net.lon[dest_node]), float(net.lat[dest_node])),) + dacc.path[::-1]
-        dest_geom = shapely.union_all([dacc.path_m, dacc.link_lines[k]])
+    dest_node, dest_path, dest_geom = _destination_end(net, destination, max_offset_km, grid_deg)
     dest_zones = _zones_hit(dest_geom, zones)
     accesses = [port_access(p, net, max_offset_km, grid_deg) for p in ports]
     solved = _solve(net, constraints, dest_node)
@@ -554,20 +557,42 @@ def plan_routes(
             if best is None:
                 route.reason = _why_no_route(p, acc, net, constraints, dest_node, diagnose, route)
             else:
-                k, _ = best
-                nodes = _path_nodes(solved.pred, int(acc.nodes[k]))
-                lon = [q[0] for q in acc.path] + [float(v) for v in net.lon[nodes]] + [q[0] for q in dest_path[1:]]
-                lat = [q[1] for q in acc.path] + [float(v) for v in net.lat[nodes]] + [q[1] for q in dest_path[1:]]
-                route.status = "ok"
-                route.access_km = acc.path_km
-                route.lon, route.lat = lon, lat
-                route.length_km = W.line_km(lon, lat)
-                route.length_nm = route.length_km / W.NM_KM
-                route.transit_h = route.length_nm / speed_kn
-                route.edges = _edges_of(net, nodes)
-                route.waters = route_legs(lon, lat)
+                _complete(route, net, acc, _path_nodes(solved.pred, int(acc.nodes[best[0]])), dest_path, speed_kn)
         routes.append(route)
     return routes
+
+
+def _destination_end(net: SeaNetwork, destination: PortInput, max_offset_km: float, grid_deg: float) -> tuple[int, tuple, BaseGeometry]:
+    """Where routes end: (network node, lon/lat path from that node to the destination, its projected geometry).
+
+    A passage end (e.g. the Bosporus) within 5 km, so the passage's edges and their closure
+    apply; else the nearest lane reached by the destination's own access path.
+    """
+    dnode = _passage_end(net, destination.lon, destination.lat, 5.0)
+    if dnode is not None:
+        dest_path: tuple = ((float(net.lon[dnode]), float(net.lat[dnode])), (destination.lon, destination.lat))
+        dx, dy = W.to_xy([p[0] for p in dest_path], [p[1] for p in dest_path])
+        return dnode, dest_path, shapely.LineString(np.column_stack([dx, dy]))
+    dacc = port_access(destination, net, max_offset_km, grid_deg)
+    k = int(np.argmin(dacc.link_km))
+    dest_node = int(dacc.nodes[k])
+    dest_path = ((float(net.lon[dest_node]), float(net.lat[dest_node])),) + dacc.path[::-1]
+    return dest_node, dest_path, shapely.union_all([dacc.path_m, dacc.link_lines[k]])
+
+
+def _complete(route: Route, net: SeaNetwork, acc: Access, nodes: list[int], dest_path: tuple, speed_kn: float) -> None:
+    """Fill an ``ok`` route: the port's access path, the network path, the destination's end;
+    geodesic length, transit time, edges and waters."""
+    lon = [q[0] for q in acc.path] + [float(v) for v in net.lon[nodes]] + [q[0] for q in dest_path[1:]]
+    lat = [q[1] for q in acc.path] + [float(v) for v in net.lat[nodes]] + [q[1] for q in dest_path[1:]]
+    route.status = "ok"
+    route.access_km = acc.path_km
+    route.lon, route.lat = lon, lat
+    route.length_km = geo.line_km(lon, lat)
+    route.length_nm = route.length_km / W.NM_KM
+    route.transit_h = route.length_nm / speed_kn
+    route.edges = _edges_of(net, nodes)
+    route.waters = route_legs(lon, lat)
 
 
 def _passage_end(net: SeaNetwork, lon: float, lat: float, within_km: float) -> int | None:
@@ -576,7 +601,7 @@ def _passage_end(net: SeaNetwork, lon: float, lat: float, within_km: float) -> i
     nodes = np.unique(np.concatenate([net.ei[tagged], net.ej[tagged]]))
     if not len(nodes):
         return None
-    d = W.geodesic_km(np.full(len(nodes), lon), np.full(len(nodes), lat), net.lon[nodes], net.lat[nodes])
+    d = geo.geodesic_km(np.full(len(nodes), lon), np.full(len(nodes), lat), net.lon[nodes], net.lat[nodes])
     k = int(np.argmin(d))
     return int(nodes[k]) if d[k] <= within_km else None
 
@@ -632,7 +657,7 @@ def route_legs(lon: Sequence[float], lat: Sequence[float], step_km: float = 1.0)
     lat = np.asarray(lat, float)
     if len(lon) < 2:
         return []
-    seg_km = W.geodesic_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    seg_km = geo.geodesic_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
     x, y = W.to_xy(lon, lat)
     mids_x, mids_y, piece_km = [], [], []
     for k, L in enumerate(seg_km):

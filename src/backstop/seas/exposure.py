@@ -25,9 +25,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from backstop import geo
 from backstop.reference.sites import load_cities, load_energy, load_ports
 from backstop.reference.tables import load_table
 from backstop.scenario.models.skies import Site
+from backstop.seas import waters as W
 
 PORT_KINDS = ("sea_port", "river_port")
 SKIES_LEAKER_COLUMNS = ("expected_leakers", "mean_leakers")
@@ -43,20 +45,17 @@ def _region_of(lon: float, lat: float) -> str:
     return str(cities.loc[d.idxmin(), "name"])
 
 
-def port_sites(scenario, routes: Sequence | None = None) -> list[Site]:
+def port_sites(scenario, routes: Sequence) -> list[Site]:
     """The corridor's ports, and one convoy anchorage per port, as skies ``Site`` objects.
 
     Value = annual cargo [Mt/yr] x ``[seas].port_value_per_mt`` (assumption); an anchorage is
     the point ``anchorage_offset_km`` along the port's route beyond its access to open water
     (past the river approach of a Danube port; where convoys assemble), valued at
-    ``anchorage_value_share`` of its port.  Without ``routes`` the corridor is planned first.
+    ``anchorage_value_share`` of its port.  ``routes`` are the planned corridor's
+    (:func:`backstop.seas.analysis.plan_corridor`); a port without an ``ok`` route gets no anchorage.
     """
     cfg = scenario.config.seas
     ports = load_ports().set_index("id")
-    if routes is None:
-        from backstop.seas.analysis import plan_corridor
-
-        routes = plan_corridor(scenario).routes
     by_port = {r.port: r for r in routes}
     out = []
     for pid in cfg.ports:
@@ -80,7 +79,7 @@ def port_sites(scenario, routes: Sequence | None = None) -> list[Site]:
         )
         r = by_port.get(pid)
         if r is not None and r.ok:
-            lon, lat = point_along(r.lon, r.lat, r.access_km + cfg.anchorage_offset_km)
+            lon, lat = geo.point_along(r.lon, r.lat, r.access_km + cfg.anchorage_offset_km, W.PLANE)
             out.append(
                 Site(
                     id=f"anch-{pid}",
@@ -94,24 +93,6 @@ def port_sites(scenario, routes: Sequence | None = None) -> list[Site]:
                 )
             )
     return out
-
-
-def point_along(lon: Sequence[float], lat: Sequence[float], km: float) -> tuple[float, float]:
-    """The point ``km`` [km] along a polyline (its end if shorter)."""
-    from backstop.seas import waters as W
-
-    lon = np.asarray(lon, float)
-    lat = np.asarray(lat, float)
-    seg = W.geodesic_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    if km >= cum[-1]:
-        return float(lon[-1]), float(lat[-1])
-    k = int(np.searchsorted(cum, km, side="right") - 1)
-    t = (km - cum[k]) / seg[k] if seg[k] > 0 else 0.0
-    x, y = W.to_xy(lon[k : k + 2], lat[k : k + 2])
-    px, py = x[0] + t * (x[1] - x[0]), y[0] + t * (y[1] - y[0])
-    plon, plat = W.to_lonlat(px, py)
-    return float(plon), float(plat)
 
 
 def interception_rates(assumed: float) -> tuple[dict[str, float], dict[str, str]]:

@@ -4,7 +4,8 @@ All geometric predicates of the safe-seas analysis (land crossing, exclusion zon
 waters) are evaluated in one azimuthal equidistant projection centred on the Black Sea
 (``+proj=aeqd +lat_0=43.5 +lon_0=34.5``, WGS84, metres).  Over the region (about 900 km from
 the centre at most) its scale error stays below 0.5 %, and all reported lengths are geodesic
-(WGS84 ellipsoid, :class:`pyproj.Geod`), so the projection only decides *where* lines run.
+(WGS84 ellipsoid, :func:`backstop.geo.geodesic_km`), so the projection only decides *where* lines run:
+segments are straight in this plane (:data:`PLANE`, for :func:`backstop.geo.point_along`).
 
 Territorial sea (UNCLOS art. 3): 12 nautical miles from the coast.  It is modelled as the
 12 nm buffer of each state's Natural Earth 1:10m polygon; where two states' belts overlap, a
@@ -19,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 REGION_BBOX = (26.0, 40.3, 42.5, 47.8)
@@ -34,9 +35,6 @@ TERRITORIAL_SEA_NM = 12.0
 TERRITORIAL_SEA_M = TERRITORIAL_SEA_NM * NM_KM * 1000.0
 HIGH_SEAS = "outside"
 """Label of water outside every territorial sea (EEZ or high seas: not distinguished here)."""
-
-GEOD = Geod(ellps="WGS84")
-
 
 @lru_cache(maxsize=1)
 def _transformers() -> tuple[Transformer, Transformer]:
@@ -57,6 +55,10 @@ def to_lonlat(x, y) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(lon), np.asarray(lat)
 
 
+PLANE = (to_xy, to_lonlat)
+"""The regional plane as a :data:`backstop.geo.Plane` (segments of corridor lines are straight in it)."""
+
+
 def project(geom: BaseGeometry) -> BaseGeometry:
     """A lon/lat geometry in the regional plane."""
     return shapely.transform(geom, lambda pts: np.column_stack(to_xy(pts[:, 0], pts[:, 1])))
@@ -65,21 +67,6 @@ def project(geom: BaseGeometry) -> BaseGeometry:
 def unproject(geom: BaseGeometry) -> BaseGeometry:
     """A regional-plane geometry back in lon/lat."""
     return shapely.transform(geom, lambda pts: np.column_stack(to_lonlat(pts[:, 0], pts[:, 1])))
-
-
-def geodesic_km(lon0, lat0, lon1, lat1) -> np.ndarray:
-    """Geodesic distance [km] on the WGS84 ellipsoid (vectorised)."""
-    _, _, d = GEOD.inv(np.asarray(lon0, float), np.asarray(lat0, float), np.asarray(lon1, float), np.asarray(lat1, float))
-    return np.asarray(d) / 1000.0
-
-
-def line_km(lon, lat) -> float:
-    """Geodesic length [km] of a polyline."""
-    lon = np.asarray(lon, float)
-    lat = np.asarray(lat, float)
-    if len(lon) < 2:
-        return 0.0
-    return float(geodesic_km(lon[:-1], lat[:-1], lon[1:], lat[1:]).sum())
 
 
 @lru_cache(maxsize=1)
@@ -117,14 +104,6 @@ def territorial_belts_m() -> dict[str, BaseGeometry]:
     return out
 
 
-def territorial_sea_m(iso3: str) -> BaseGeometry:
-    """The territorial sea of one state (its 12 nm belt minus land), projected [m]."""
-    belts = territorial_belts_m()
-    if iso3 not in belts:
-        return shapely.Polygon()
-    return belts[iso3].difference(land_m())
-
-
 def classify_waters(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """State whose territorial sea (or land) holds each point, else :data:`HIGH_SEAS`.
 
@@ -152,11 +131,3 @@ def classify_waters(x: np.ndarray, y: np.ndarray) -> np.ndarray:
                 dist[k, sel] = shapely.distance(pts[sel], geoms[code])
         out[many] = np.asarray(codes, dtype=object)[dist.argmin(axis=0)]
     return out
-
-
-def geodesic_circle(lon: float, lat: float, radius_km: float, n: int = 96) -> shapely.Polygon:
-    """A lon/lat polygon that *contains* the geodesic circle (vertices at r / cos(pi/n))."""
-    az = np.linspace(0.0, 360.0, n, endpoint=False)
-    r_m = radius_km * 1000.0 / np.cos(np.pi / n)
-    lons, lats, _ = GEOD.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, r_m))
-    return shapely.Polygon(np.column_stack([lons, lats]))

@@ -114,13 +114,3 @@ def scenario_assets(scenario, min_population: int = 100_000) -> Assets:
         df = scenario.frame("sites")
         return assets_from_frame(df)
     return assets_from_frame(load_assets(min_population))
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance [km] (broadcasting)."""
-    r = 6371.0088
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dl = np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * r * np.arcsin(np.sqrt(np.clip(a, 0, 1)))

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backstop.skies.assets import Assets, haversine_km
+from backstop.geo import haversine_km
+from backstop.skies.assets import Assets
 from backstop.skies.catalogue import CLASSES
 from backstop.skies.defences import Batteries
 
@@ -50,7 +51,7 @@ class Engagement:
 
 def engagement(cls: np.ndarray, site: np.ndarray, assets: Assets, bat: Batteries) -> Engagement:
     """Which threats each battery can engage (range to the threat's site, class envelope)."""
-    d = haversine_km(bat.lat[:, None], bat.lon[:, None], assets.lat[None, :], assets.lon[None, :])  # (B, S)
+    d = haversine_km(bat.lon[:, None], bat.lat[:, None], assets.lon[None, :], assets.lat[None, :])  # (B, S)
     in_range = d <= bat.range_km[:, None]
     cols, p1, p2 = [], [], []
     for b in range(len(bat)):

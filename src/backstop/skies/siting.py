@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from backstop.skies.assets import haversine_km
+from backstop.geo import haversine_km
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class SitingResult:
 
 def coverage_km(demand_lat, demand_lon, cand_lat, cand_lon, radius_km: float) -> sp.csr_matrix:
     """``A[i, j] = 1`` iff candidate ``j`` lies within ``radius_km`` of demand ``i`` (great circle)."""
-    d = haversine_km(np.asarray(demand_lat)[:, None], np.asarray(demand_lon)[:, None], np.asarray(cand_lat)[None, :], np.asarray(cand_lon)[None, :])
+    d = haversine_km(np.asarray(demand_lon)[:, None], np.asarray(demand_lat)[:, None], np.asarray(cand_lon)[None, :], np.asarray(cand_lat)[None, :])
     return sp.csr_matrix((d <= radius_km).astype(float))
 
 

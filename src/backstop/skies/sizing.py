@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backstop.skies.assets import Assets, haversine_km
+from backstop.geo import haversine_km
+from backstop.skies.assets import Assets
 from backstop.skies.catalogue import CLASSES, load_systems
 from backstop.skies.defences import Batteries, concat, make_batteries
 from backstop.skies.montecarlo import simulate
@@ -78,7 +79,7 @@ def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float,
             share = np.where(arrivals > 0, arrivals_c / arrivals, 0.0)
         per_site = out.leakers_by_site.mean(axis=0) * share * np.sqrt(np.maximum(site_val, 1.0))
         rng_km = systems[sys_id].range_km
-        d = haversine_km(assets.lat[:, None], assets.lon[:, None], assets.lat[None, :], assets.lon[None, :])
+        d = haversine_km(assets.lon[:, None], assets.lat[:, None], assets.lon[None, :], assets.lat[None, :])
         cover = (d <= rng_km).astype(float)
         covered = cover @ per_site  # candidate j covers sites within range
         j = int(np.argmax(covered))
@@ -101,7 +102,7 @@ def requirements(result: SizingResult, zones, *, note: str = "") -> list:
         return []
     z = zones[zones["in_ukraine"]].reset_index(drop=True)
     zl, zo = z["lat"].astype(float).to_numpy(), z["lon"].astype(float).to_numpy()
-    d = haversine_km(result.added.lat[:, None], result.added.lon[:, None], zl[None, :], zo[None, :])
+    d = haversine_km(result.added.lon[:, None], result.added.lat[:, None], zo[None, :], zl[None, :])
     zone = z["id"].to_numpy()[np.argmin(d, axis=1)]
     out = []
     keys: dict[tuple[str, str], int] = {}

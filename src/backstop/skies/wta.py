@@ -263,69 +263,6 @@ def local_search(inst: WTAInstance, x: np.ndarray, *, max_iter: int = 100_000, d
     return x
 
 
-def reassign_layer(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, max_rows: int = 1000) -> np.ndarray:
-    """Very-large-neighbourhood step: take out one randomly chosen unit from every target that has
-    one (plus the spare units) and put them back by an optimal linear assignment with at most one
-    of them per target (Ahuja et al. 2007 use assignment-based neighbourhoods of this kind).  The
-    current layer is a feasible assignment, so the objective never increases."""
-    m, n = inst.shape
-    p = inst.p
-    q = np.clip(1.0 - p, _TINY, 1.0)
-    x = x.copy()
-    # one random unit per target: weight types by their unit count
-    cnt = x.astype(float)
-    tot = cnt.sum(axis=0)
-    has = np.nonzero(tot > 0)[0]
-    if len(has) > max_rows:  # a random block of targets keeps the assignment problem small
-        has = np.sort(rng.choice(has, max_rows, replace=False))
-    cum = np.cumsum(cnt[:, has], axis=0)
-    pick = (rng.random(len(has)) * tot[has])
-    types_taken = (cum <= pick[None, :]).sum(axis=0)
-    x[types_taken, has] -= 1
-    spare = inst.units - x.sum(axis=1)
-    types = np.repeat(np.arange(m), np.minimum(spare, n))
-    s = inst.values * np.exp((x * np.log(q)).sum(axis=0))
-    gain = s[None, :] * p[types]
-    r, c = linear_sum_assignment(gain, maximize=True)
-    keep = gain[r, c] > 0
-    np.add.at(x, (types[r[keep]], c[keep]), 1)
-    return x
-
-
-def type_sweep(inst: WTAInstance, x: np.ndarray, *, max_sweeps: int = 20) -> np.ndarray:
-    """Block coordinate descent over weapon types: take out every unit of one type and put them
-    back optimally given all the others (for a single type the objective is a separable concave
-    gain in the units per target, so greedy insertion is optimal).  Sweeps until no type moves."""
-    m, n = inst.shape
-    q = np.clip(1.0 - inst.p, _TINY, 1.0)
-    logq = np.log(q)
-    x = x.copy()
-    s = inst.values * np.exp((x * logq).sum(axis=0))
-    for _ in range(max_sweeps):
-        changed = False
-        for i in range(m):
-            if inst.units[i] <= 0:
-                continue
-            base = s * np.exp(-x[i] * logq[i])  # survival without type i
-            old = float((s).sum())
-            new_row = np.zeros(n, dtype=np.int64)
-            cur = base.copy()
-            for _u in range(int(inst.units[i])):
-                g = cur * inst.p[i]
-                j = int(np.argmax(g))
-                if g[j] <= 0:
-                    break
-                new_row[j] += 1
-                cur[j] *= q[i, j]
-            if cur.sum() < old * (1 - 1e-13) and not np.array_equal(new_row, x[i]):
-                x[i] = new_row
-                s = cur
-                changed = True
-        if not changed:
-            break
-    return x
-
-
 def ruin_recreate(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, share: float = 0.15) -> np.ndarray:
     """Ruin and recreate (Schrimpf et al. 2000): strip every unit from a random share of the
     targets, then re-insert the spare units by maximum marginal return."""

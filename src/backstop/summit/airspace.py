@@ -107,7 +107,7 @@ def overflown(path: np.ndarray, step_km: float = 20.0) -> list[str]:
 
 def overflown_many(paths: list[np.ndarray]) -> list[list[str]]:
     """:func:`overflown` for many paths in one vectorised pass."""
-    from backstop.summit.routing import GEOD
+    from backstop.geo import GEOD
 
     tree, codes = _land_index()
     if not paths:

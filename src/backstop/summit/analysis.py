@@ -134,8 +134,8 @@ class SummitPlanner:
 
     def prefetch(self, leaders: list[LeaderInput], venues: list[VenueInput]) -> None:
         """Route every leader to every venue, batching venues that share a forbidden set."""
+        from backstop.geo import geodesic_km
         from backstop.summit.airspace import overflown_many
-        from backstop.summit.routing import geodesic_km
 
         for leader in leaders:
             todo = [v for v in venues if (leader, v) not in self._legs]

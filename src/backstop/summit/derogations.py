@@ -48,7 +48,8 @@ from itertools import combinations
 
 import numpy as np
 
-from backstop.summit.routing import Route, Router, geodesic_km
+from backstop.geo import geodesic_km
+from backstop.summit.routing import Route, Router
 
 DETOUR_CAP_KM = 4000.0
 """Smallest allowance [km] over the direct distance for routes considered by the search."""

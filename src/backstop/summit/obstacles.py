@@ -145,7 +145,3 @@ def state_obstacle(iso3: str, tol_km: float = SIMPLIFY_KM) -> tuple[Polygon, ...
                 out.append(shapely.geometry.polygon.orient(poly, 1.0))
     return tuple(out)
 
-
-def clear_cache() -> None:
-    """Forget prepared obstacles (tests)."""
-    state_obstacle.cache_clear()

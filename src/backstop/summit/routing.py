@@ -12,10 +12,12 @@ the argument carries over to the sphere with great circles as "straight lines").
   3-D unit vectors, i.e. on the sphere: signs of triple products);
 * **edges** are the geodesics between node pairs that are *bitangent* (both ring neighbours of
   each end on one side of the great circle) and cross no obstacle edge;
-* leg lengths are WGS84 geodesic distances (Karney 2013, through ``pyproj.Geod``);
+* leg lengths are WGS84 geodesic distances (Karney 2013, through :mod:`backstop.geo`);
 * a leg is tested by densifying its WGS84 geodesic every ``STEP_KM`` and testing each short
-  chord against the obstacle edges (an STR-tree for candidates, exact orientation tests for
-  proper crossings).  Longitudes are unwrapped along each leg and the obstacles are replicated
+  chord against the obstacle edges (candidates from :class:`EdgeHash`, a uniform grid of
+  ``HASH_DEG`` cells listing the edges whose bounding box meets each cell; exact orientation
+  tests for proper crossings).  A shapely STR-tree of the obstacle polygons serves only
+  point-in-airspace queries (which states contain an origin or destination).  Longitudes are unwrapped along each leg and the obstacles are replicated
   at -360, 0 and +360 degrees, so legs across the antimeridian (Moscow - Anchorage) need no
   special case.
 
@@ -44,13 +46,12 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
-from pyproj import Geod
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from backstop.geo import geodesic_km, geodesic_paths
 from backstop.summit.obstacles import SIMPLIFY_KM, state_obstacle
 
-GEOD = Geod(ellps="WGS84")
 STEP_KM = 80.0
 MAX_LEG_KM = 1500.0
 """Longest node-to-node leg of the static graph [km]; longer legs chain through lattice waypoints."""
@@ -78,44 +79,13 @@ def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.column_stack([c * np.cos(lo), c * np.sin(lo), np.sin(la)])
 
 
-def geodesic_km(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """WGS84 geodesic distance [km] (vectorised)."""
-    _, _, d = GEOD.inv(np.broadcast_to(lon1, np.shape(lon2)) if np.ndim(lon2) else lon1,
-                       np.broadcast_to(lat1, np.shape(lat2)) if np.ndim(lat2) else lat1, lon2, lat2)
-    return np.asarray(d) / 1000.0
-
-
 def densify(lon1, lat1, lon2, lat2, step_km: float = STEP_KM) -> list[np.ndarray]:
-    """WGS84 geodesics between point pairs as (k, 2) lon/lat arrays, longitudes unwrapped.
-
-    Each array starts exactly at (lon1, lat1) as given (any longitude) and ends exactly at the
-    end point, shifted by a multiple of 360 deg to continue the unwrapped longitudes.
-    """
-    lon1, lat1, lon2, lat2 = (np.atleast_1d(np.asarray(a, float)) for a in (lon1, lat1, lon2, lat2))
-    az, _, dist = GEOD.inv(lon1, lat1, lon2, lat2)
-    az, dist = np.asarray(az), np.asarray(dist)
-    k = np.maximum(np.ceil(dist / (step_km * 1000.0)).astype(int), 1)
-    total = int(k.sum() + len(k))
-    idx = np.repeat(np.arange(len(k)), k + 1)
-    start = np.repeat(np.cumsum(k + 1) - (k + 1), k + 1)
-    frac = (np.arange(total) - start) / np.repeat(k, k + 1)
-    lo, la, _ = GEOD.fwd(lon1[idx], lat1[idx], az[idx], dist[idx] * frac)
-    lo, la = np.asarray(lo, float).copy(), np.asarray(la, float).copy()
-    ends = np.cumsum(k + 1)
-    first = ends - (k + 1)
-    last = ends - 1
-    lo[first], la[first], la[last] = lon1, lat1, lat2
-    d = np.diff(lo)
-    d = (d + 180.0) % 360.0 - 180.0
-    d[last[:-1]] = 0.0  # no step across path boundaries
-    x = np.concatenate([[0.0], np.cumsum(d)])
-    x = x - np.repeat(x[first], k + 1) + np.repeat(lon1, k + 1)
-    # snap each end to the exact end longitude on the same 360-degree branch
-    x[last] = lon2 + np.round((x[last] - lon2) / 360.0) * 360.0
-    return np.split(np.column_stack([x, la]), ends[:-1])
+    """Legs as densified WGS84 geodesics (:func:`backstop.geo.geodesic_paths`), at the test spacing by default."""
+    return geodesic_paths(lon1, lat1, lon2, lat2, step_km)
 
 
 HASH_DEG = 0.5
+"""Cell size [deg] of :class:`EdgeHash`."""
 
 
 class EdgeHash:

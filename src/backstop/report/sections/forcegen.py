@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from backstop.report.charts import PALETTE, STYLE, bar_chart, new_figure, to_svg
-from backstop.report.html import badge, bullets, esc, figure, table
+from backstop.report.html import render_template, svg, table
 from backstop.results import Result
 from backstop.scenario import Scenario
 
@@ -61,7 +62,7 @@ def fill_by_capability(req: pd.DataFrame) -> str:
     return to_svg(fig)
 
 
-def render(result: Result, scenario: Scenario) -> str:
+def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
     req = _frame(d["requirements"])
     gaps = _frame(d["gaps"])
@@ -70,81 +71,66 @@ def render(result: Result, scenario: Scenario) -> str:
     fzm = _frame(d["fill_by_zone_month"])
     tot = d["totals"]
     model = d["model"]
-    kind = "ok" if d["status"] == "optimal" else "bad"
-    parts = [
-        "<p>"
-        + badge(f"solver: {d['status']}", kind)
-        + " "
-        + badge(f"fill {tot['fill_pct']:.0f}%", "ok" if tot["fill_pct"] >= 90 else "warn" if tot["fill_pct"] >= 60 else "bad")
-        + " "
-        + badge(f"{len(gaps)} gap lines", "warn" if len(gaps) else "ok")
-        + "</p>",
-        "<h3>Bottom line</h3>",
-        bullets(result.summary),
+    fill = tot["fill_pct"]
+    badges = [
+        (f"solver: {d['status']}", "ok" if d["status"] == "optimal" else "bad"),
+        (f"fill {fill:.0f}%", "ok" if fill >= 90 else "warn" if fill >= 60 else "bad"),
+        (f"{len(gaps)} gap lines", "warn" if len(gaps) else "ok"),
     ]
-    parts.append(
-        f"<p>The statement of requirements has {len(req)} lines ({tot['required_unit_months']:,.0f} unit-months over "
+    intro = (
+        f"The statement of requirements has {len(req)} lines ({tot['required_unit_months']:,.0f} unit-months over "
         f"{model['horizon_months']} months). Pledged units are sourced by a mixed-integer programme on HiGHS with three "
         "objectives in strict order: priority-weighted fill, then the least deviation from burden-sharing fair shares, "
         f"then cost. A position held T months with {model['rotation_months']}-month rotations takes ceil(T/{model['rotation_months']}) "
-        f"unit-rotations; sustainability rule: {esc(model['sustainability_rule'])}. Every pledge is illustrative: national "
-        "pledges are not public.</p>"
+        f"unit-rotations; sustainability rule: {model['sustainability_rule']}. Every pledge is illustrative: national "
+        "pledges are not public."
     )
-    if len(fzm):
-        parts.append(figure(fill_heatmap(fzm), "Share of required units present, by zone and month; grey = nothing required."))
-    if len(req):
-        parts.append(figure(fill_by_capability(req), "Unit-months filled (green) and missing (orange) by capability."))
-    parts.append("<h3>Gaps: what, where, when, and why</h3>")
+    gaps_table = None
     if len(gaps):
         g = gaps.copy()
         g["months"] = g["from"] + " to " + g["to"]
-        parts.append(table(g, columns=["requirement", "capability", "zone", "months", "missing_units", "priority", "reason"], max_rows=40))
-    else:
-        parts.append("<p>No gaps: every line is filled in every month.</p>")
-    parts.append("<h3>What binds</h3>")
+        gaps_table = table(g, columns=["requirement", "capability", "zone", "months", "missing_units", "priority", "reason"], max_rows=40)
     if len(bind):
         off = pd.to_numeric(bind["fill_lost_if_toggles_off"], errors="coerce").fillna(0.0) if "fill_lost_if_toggles_off" in bind else 0.0
         shown = bind[(bind["status"] == "binds") | (off > 0)].copy()
     else:
         shown = bind
+    binding = None
     if len(shown):
-        parts.append(
-            "<p>Each caveat, published position and political toggle was lifted in turn (all others kept) and the fill "
-            "re-optimised; the table ranks them by the fill they cost (unit-months). Restrictions that overlap mask each "
-            "other: with Russia's red line enforced, a NATO nation's own refusal to deploy into Ukraine costs nothing on "
-            "its own. The last column prices each caveat again with the political toggles lifted: what it would cost "
-            "if the red line and the US limits fell away.</p>"
-        )
         shown = shown.rename(columns={"fill_lost_unit_months": "fill lost", "fill_lost_if_toggles_off": "lost if toggles off"})
-        parts.append(table(shown, columns=["restriction", "kind", "fill lost", "weighted_fill_lost", "lost if toggles off", "pledges"], max_rows=40))
-    else:
-        parts.append("<p>No single caveat or toggle costs fill on its own.</p>")
-    if len(bind) > len(shown):
-        parts.append(f"<p class='muted'>{len(bind) - len(shown)} other restrictions cost nothing, with or without the toggles.</p>")
-    parts.append("<h3>Burden against fair share</h3>")
+        binding = table(shown, columns=["restriction", "kind", "fill lost", "weighted_fill_lost", "lost if toggles off", "pledges"], max_rows=40)
+    burden = None
     if len(bur):
         b = bur.sort_values("unit_months", ascending=False)
-        parts.append(
-            figure(
-                bar_chart(b["nation"].tolist(), (100 * b["share"]).tolist(), horizontal=True, reference=(100 * b["fair_share"]).tolist(),
-                          reference_label=f"fair share ({model['fair_share_basis']})", xlabel="% of unit-months", title="Share of the force by nation"),
-                "Bars: each nation's share of the unit-months sourced; ticks: its fair share.",
-            )
-        )
-        parts.append(table(b, columns=["nation", "unit_months", "share", "fair_share", "deviation", "units_used", "pledged_units", "cost_usd"], max_rows=60))
+        chart = bar_chart(b["nation"].tolist(), (100 * b["share"]).tolist(), horizontal=True, reference=(100 * b["fair_share"]).tolist(),
+                          reference_label=f"fair share ({model['fair_share_basis']})", xlabel="% of unit-months", title="Share of the force by nation")
+        burden = {"chart": svg(chart), "table": table(b, columns=["nation", "unit_months", "share", "fair_share", "deviation", "units_used", "pledged_units", "cost_usd"], max_rows=60)}
     wd = d.get("withdrawal")
+    withdrawal = None
     if wd:
-        parts.append(f"<h3>Withdrawal of {esc(', '.join(wd['nations']))}</h3>")
-        parts.append(f"<p>Fill falls from {wd['fill_with_all_unit_months']:,.0f} to {wd['fill_without_unit_months']:,.0f} unit-months.</p>")
-        if wd["requirements"]:
-            parts.append(table(pd.DataFrame(wd["requirements"])))
-    parts.append("<h3>Assignments</h3>")
-    parts.append(table(_frame(d["assignments"]), columns=["requirement", "zone", "nation", "pledge", "capability", "units", "from", "to", "unit_rotations", "cost_usd"], max_rows=80))
-    parts.append(
-        f"<p class='muted'>Model: {model['rows']:,} rows, {model['columns']:,} columns, {model['nonzeros']:,} nonzeros; "
-        + "; ".join(f"{esc(s['stage'])} {esc(s['status'])} in {s['runtime_s']:.2f} s" for s in model["stages"])
-        + ".</p>"
+        withdrawal = {
+            "nations": ", ".join(wd["nations"]),
+            "text": f"Fill falls from {wd['fill_with_all_unit_months']:,.0f} to {wd['fill_without_unit_months']:,.0f} unit-months.",
+            "table": table(pd.DataFrame(wd["requirements"])) if wd["requirements"] else None,
+        }
+    model_line = (
+        f"Model: {model['rows']:,} rows, {model['columns']:,} columns, {model['nonzeros']:,} nonzeros; "
+        + "; ".join(f"{s['stage']} {s['status']} in {s['runtime_s']:.2f} s" for s in model["stages"])
+        + "."
     )
-    if model["notes"]:
-        parts.append(bullets(model["notes"]))
-    return "\n".join(parts)
+    return render_template(
+        "sections/forcegen.html.j2",
+        badges=badges,
+        summary=result.summary,
+        intro=intro,
+        heatmap=svg(fill_heatmap(fzm)) if len(fzm) else None,
+        by_capability=svg(fill_by_capability(req)) if len(req) else None,
+        gaps=gaps_table,
+        binding=binding,
+        n_free=len(bind) - len(shown),
+        burden=burden,
+        withdrawal=withdrawal,
+        assignments=table(_frame(d["assignments"]), columns=["requirement", "zone", "nation", "pledge", "capability", "units", "from", "to", "unit_rotations", "cost_usd"], max_rows=80),
+        model_line=model_line,
+        notes=model["notes"],
+    )

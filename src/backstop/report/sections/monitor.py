@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from backstop.report.charts import PALETTE, STYLE, new_figure, to_svg
-from backstop.report.html import badge, bullets, esc, figure, table
+from backstop.report.html import render_template, svg, table
 from backstop.report.maps import UKRAINE_BBOX, map_axes
 from backstop.results import Result
 from backstop.scenario import Scenario
@@ -70,46 +71,39 @@ def violation_map(events: pd.DataFrame, line: list, buffer_km: float) -> str:
     return to_svg(fig)
 
 
-def render(result: Result, scenario: Scenario) -> str:
+def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
     ag = d["agreement"]
     counts = d["counts"]
     reg = result.frames["register"]
     fired = result.frames["commitments"]
     events = result.frames["events"]
-    parts = [
-        "<p>"
-        + " ".join(
-            [
-                badge(f"reports: {counts['reports']}", "info"),
-                badge(f"events: {counts['events']}", "info"),
-                badge(f"violations: {counts['violations']}", "bad" if counts["violations"] else "ok"),
-                badge(f"major: {counts['major']}", "bad" if counts["major"] else "ok"),
-                badge(f"commitment steps fired: {counts['commitments_fired']}", "warn" if counts["commitments_fired"] else "ok"),
-            ]
-        )
-        + "</p>",
-        "<dl class='kv'>"
-        + "".join(
-            f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>"
-            for k, v in [
-                ("Parties", ", ".join(ag["parties"])),
-                ("Effective", ag["effective"] or "from the start of the record"),
-                ("Buffer", f"{ag['buffer_km']:g} km each side of the line; crossing = {ag['crossing_tolerance_km']:g} km inside the other side"),
-                ("Prohibited acts", ", ".join(a.replace("_", " ") for a in ag["prohibited"])),
-                ("Verification", f"verified = {ag['verification']['min_sources']}+ sources and confidence >= {ag['verification']['min_confidence']}; commitments count '{ag['verification']['fire_on']}' or better"),
-                ("Deduplication", f"same type, within {ag['dedup']['distance_km']:g} km and {ag['dedup']['days']} day(s)"),
-            ]
-        )
-        + "</dl>",
+    badges = [
+        (f"reports: {counts['reports']}", "info"),
+        (f"events: {counts['events']}", "info"),
+        (f"violations: {counts['violations']}", "bad" if counts["violations"] else "ok"),
+        (f"major: {counts['major']}", "bad" if counts["major"] else "ok"),
+        (f"commitment steps fired: {counts['commitments_fired']}", "warn" if counts["commitments_fired"] else "ok"),
     ]
-    parts.append(figure(timeline(reg, fired, ag["effective"]), "Violation register over time; triangles: commitment steps fired."))
-    parts.append(figure(violation_map(events, ag["line_of_contact"], ag["buffer_km"]), "Line of contact: coarse approximation of August 2025 public maps (assumption). Natural Earth basemap; no tiles."))
-    parts.append("<h3>Violation register</h3>")
-    parts.append(table(reg, max_rows=40, columns=["violation_id", "event_date", "violation_class", "party", "severity", "status", "confidence", "location", "site", "dist_line_km", "fatalities", "injured", "n_sources", "sources", "illustrative"]))
-    parts.append("<h3>Commitments fired, by guarantor</h3>")
+    agreement = [
+        ("Parties", ", ".join(ag["parties"])),
+        ("Effective", ag["effective"] or "from the start of the record"),
+        ("Buffer", f"{ag['buffer_km']:g} km each side of the line; crossing = {ag['crossing_tolerance_km']:g} km inside the other side"),
+        ("Prohibited acts", ", ".join(a.replace("_", " ") for a in ag["prohibited"])),
+        ("Verification", f"verified = {ag['verification']['min_sources']}+ sources and confidence >= {ag['verification']['min_confidence']}; commitments count '{ag['verification']['fire_on']}' or better"),
+        ("Deduplication", f"same type, within {ag['dedup']['distance_km']:g} km and {ag['dedup']['days']} day(s)"),
+    ]
+    guarantors = None
     if d["guarantors"]:
-        parts.append(table(pd.DataFrame([{**g, "kinds": ", ".join(f"{k} {v}" for k, v in g["kinds"].items())} for g in d["guarantors"]])))
-    parts.append(table(fired, max_rows=40, columns=["guarantor", "step", "kind", "response", "rule", "trigger_time", "deadline", "violations", "assumption"]))
-    parts.append("<h3>Assumptions</h3>" + bullets([f"{a.topic}: {a.text}" for a in result.assumptions]))
-    return "\n".join(parts)
+        guarantors = table(pd.DataFrame([{**g, "kinds": ", ".join(f"{k} {v}" for k, v in g["kinds"].items())} for g in d["guarantors"]]))
+    return render_template(
+        "sections/monitor.html.j2",
+        badges=badges,
+        agreement=[(k, str(v)) for k, v in agreement],
+        timeline=svg(timeline(reg, fired, ag["effective"])),
+        map=svg(violation_map(events, ag["line_of_contact"], ag["buffer_km"])),
+        register=table(reg, max_rows=40, columns=["violation_id", "event_date", "violation_class", "party", "severity", "status", "confidence", "location", "site", "dist_line_km", "fatalities", "injured", "n_sources", "sources", "illustrative"]),
+        guarantors=guarantors,
+        commitments=table(fired, max_rows=40, columns=["guarantor", "step", "kind", "response", "rule", "trigger_time", "deadline", "violations", "assumption"]),
+        assumptions=[f"{a.topic}: {a.text}" for a in result.assumptions],
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from backstop.report.charts import to_svg
-from backstop.report.html import badge, bullets, esc, figure, table
+from backstop.report.html import render_template, svg, table
 from backstop.report.maps import EUROPE_BBOX, fill_states, map_axes
 from backstop.results import Result
 from backstop.scenario import Scenario
@@ -18,11 +20,11 @@ def coalition_map(coalition) -> str:
     return to_svg(fig)
 
 
-def render(result: Result, scenario: Scenario) -> str:
+def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
     sc = d["scenario"]
     tog = d["toggles"]
-    kv = [
+    facts = [
         ("Name", sc["name"]),
         ("As of", sc["as_of"]),
         ("Planning period", f"{sc['start']} to {sc['end']}"),
@@ -31,26 +33,14 @@ def render(result: Result, scenario: Scenario) -> str:
         ("Membership overrides", ", ".join(f"{k} -> {v or 'still a member'}" for k, v in tog["membership_overrides"].items()) or "none"),
         ("Tables provided", ", ".join(f"{k} ({v})" for k, v in d["tables"].items()) or "none"),
     ]
-    parts = [f"<p>{esc(sc['description'])}</p>" if sc["description"] else ""]
-    parts.append("<dl class='kv'>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in kv) + "</dl>")
-    counts = d["membership_counts"]
-    parts.append(
-        "<p>"
-        + " ".join(badge(f"{k.replace('_', ' ')}: {v}", "info") for k, v in counts.items())
-        + "</p>"
-    )
-    if d["warnings"]:
-        parts.append("<h3>Validation warnings</h3>" + bullets(d["warnings"]))
     coalition = result.frames["coalition"]
-    parts.append(figure(coalition_map(coalition), "Natural Earth 1:10m polygons, simplified; no tiles, no network."))
-    parts.append("<h3>The coalition as of the scenario date</h3>")
-    parts.append(
-        table(
-            coalition,
-            max_rows=80,
-            columns=["iso3", "name", "coalition", "nato", "eu", "positions", "positions_stated_later", "membership_assumption", "source"],
-        )
+    return render_template(
+        "sections/overview.html.j2",
+        description=sc["description"],
+        facts=[(k, "" if v is None else str(v)) for k, v in facts],
+        badges=[(f"{k.replace('_', ' ')}: {v}", "info") for k, v in d["membership_counts"].items()],
+        warnings=d["warnings"],
+        map=svg(coalition_map(coalition)),
+        coalition=table(coalition, max_rows=80, columns=["iso3", "name", "coalition", "nato", "eu", "positions", "positions_stated_later", "membership_assumption", "source"]),
+        sources=sc["sources"],
     )
-    if sc["sources"]:
-        parts.append("<h3>Scenario sources</h3>" + bullets(sc["sources"]))
-    return "\n".join(parts)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from backstop.report.charts import PALETTE, to_svg
-from backstop.report.html import badge, bullets, esc, figure, table
+from backstop.report.html import render_template, svg, table
 from backstop.report.maps import map_axes
 from backstop.results import Result
 from backstop.scenario import Scenario
@@ -56,33 +57,29 @@ def corridor_map(result: Result) -> str:
     return to_svg(fig)
 
 
-def render(result: Result, scenario: Scenario) -> str:
+def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
-    parts = ["<p>" + " ".join(esc(s) for s in result.summary) + "</p>"]
     c = d["constraints"]
-    parts.append(
-        "<p>"
-        + badge(f"territorial waters: {c['territorial_waters']} ({', '.join(c['territorial_states'])})", "info")
-        + " "
-        + badge(f"exclusion zones: {len(c['exclusion_zones'])}", "warn" if c["exclusion_zones"] else "info")
-        + " "
-        + badge(f"closed passages: {', '.join(c['closed_passages']) or 'none'}", "info")
-        + " "
-        + badge(f"exposure: {d['exposure_method']}", "warn" if d["exposure_method"] != "skies" else "ok")
-        + "</p>"
-    )
-    parts.append(figure(corridor_map(result), "searoute lanes densified with a sea grid; Natural Earth 1:10m coasts; no tiles, no network."))
-    parts.append("<h3>Routes</h3>")
-    parts.append(table(result.frames["routes"]))
-    parts.append("<h3>Port and anchorage exposure</h3>")
+    badges = [
+        (f"territorial waters: {c['territorial_waters']} ({', '.join(c['territorial_states'])})", "info"),
+        (f"exclusion zones: {len(c['exclusion_zones'])}", "warn" if c["exclusion_zones"] else "info"),
+        (f"closed passages: {', '.join(c['closed_passages']) or 'none'}", "info"),
+        (f"exposure: {d['exposure_method']}", "warn" if d["exposure_method"] != "skies" else "ok"),
+    ]
     ex = result.frames["exposure"]
+    exposure = None
     if len(ex):
         pivot = ex.pivot_table(index=["site", "name"], columns="wave", values="expected_leakers", aggfunc="sum", sort=False).reset_index()
         pivot.columns = [str(c) for c in pivot.columns]
-        parts.append(table(pivot, caption=f"Expected leakers reaching each site, by wave ({d['exposure_method']})"))
-    parts.append("<h3>Sizing (every parameter a planning assumption)</h3>")
-    parts.append(table(result.frames["sizing"]))
-    parts.append("<h3>Requirement lines for force generation</h3>")
-    parts.append(table(result.frames["requirements"], columns=["id", "capability", "quantity", "zone", "start_month", "end_month", "note"]))
-    parts.append("<h3>Assumptions</h3>" + bullets([f"{a.topic}: {a.text} ({a.source})" for a in result.assumptions]))
-    return "\n".join(parts)
+        exposure = table(pivot, caption=f"Expected leakers reaching each site, by wave ({d['exposure_method']})")
+    return render_template(
+        "sections/seas.html.j2",
+        summary=result.summary,
+        badges=badges,
+        map=svg(corridor_map(result)),
+        routes=table(result.frames["routes"]),
+        exposure=exposure,
+        sizing=table(result.frames["sizing"]),
+        requirements=table(result.frames["requirements"], columns=["id", "capability", "quantity", "zone", "start_month", "end_month", "note"]),
+        assumptions=[f"{a.topic}: {a.text} ({a.source})" for a in result.assumptions],
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from backstop.report.charts import PALETTE, new_figure, to_svg
-from backstop.report.html import bullets, esc, figure, table
+from backstop.report.html import render_template, svg, table
 from backstop.report.maps import UKRAINE_BBOX, map_axes
 from backstop.results import Result
 from backstop.scenario import Scenario
@@ -68,25 +69,33 @@ def depletion_chart(result: Result) -> str:
     return to_svg(fig)
 
 
-def render(result: Result, scenario: Scenario) -> str:
+def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
-    parts = [bullets(result.summary)]
-    parts.append(figure(skies_map(result), "Sites sized by value; rings: engagement envelopes of systems reaching 20 km or more; red: expected leakers by site."))
     sel = d["selected"]
     rows = [{"class": c, "launched": sel["launched"][c], "mean leakers": v["mean"], "p90": v["p90"], "SE": v["se"], "intercepted": sel["intercept_share"][c]} for c, v in sel["leakers"].items()]
-    parts.append("<h3>Leakers per class</h3>" + table(pd.DataFrame(rows)))
-    parts.append(figure(leaker_chart(result), "Monte Carlo distribution of damaging leakers."))
     cal = pd.DataFrame([{"class": c, **v} for c, v in d["calibration"].items()])
-    parts.append("<h3>Calibration against reported 2025-26 interception shares</h3>" + table(cal))
-    parts.append("<h3>All waves</h3>" + table(result.frames["waves"]))
-    parts.append(figure(depletion_chart(result), "Campaign: stock of each interceptor type by night, with production and deliveries."))
     ro = [{"system": s, "runs out night": (v or {}).get("night"), "date": (v or {}).get("date")} for s, v in d["campaign"]["runs_out"].items()]
-    parts.append(table(pd.DataFrame(ro)))
+    siting = None
     if d.get("siting"):
         s = d["siting"]
-        parts.append(f"<h3>Siting of long-range batteries</h3><p>{s['batteries']} batteries, radius {s['radius_km']:.0f} km, layered probabilistic covering ({esc(s['method'])}, {esc(s['status'])}, gap {s['gap']:.2%}): protected value {s['optimal_protected_value']:,.0f} at the optimal sites ({esc(', '.join(s['optimal_sites']))}) against {s['current_protected_value']:,.0f} at the current positions.</p>")
+        siting = (
+            f"{s['batteries']} batteries, radius {s['radius_km']:.0f} km, layered probabilistic covering ({s['method']}, {s['status']}, gap {s['gap']:.2%}): "
+            f"protected value {s['optimal_protected_value']:,.0f} at the optimal sites ({', '.join(s['optimal_sites'])}) against {s['current_protected_value']:,.0f} at the current positions."
+        )
+    requirements = None
     if result.requirements:
-        parts.append("<h3>Batteries required (requirement lines)</h3>" + table(pd.DataFrame([{"id": r.id, "capability": r.capability, "quantity": r.quantity, "zone": r.zone, "note": r.note} for r in result.requirements])))
-    if len(result.frames["sizing"]):
-        parts.append("<h3>Sizing steps</h3>" + table(result.frames["sizing"], max_rows=30))
-    return "\n".join(parts)
+        requirements = table(pd.DataFrame([{"id": r.id, "capability": r.capability, "quantity": r.quantity, "zone": r.zone, "note": r.note} for r in result.requirements]))
+    return render_template(
+        "sections/skies.html.j2",
+        summary=result.summary,
+        map=svg(skies_map(result)),
+        leakers=table(pd.DataFrame(rows)),
+        leaker_chart=svg(leaker_chart(result)),
+        calibration=table(cal),
+        waves=table(result.frames["waves"]),
+        depletion_chart=svg(depletion_chart(result)),
+        runs_out=table(pd.DataFrame(ro)),
+        siting=siting,
+        requirements=requirements,
+        sizing=table(result.frames["sizing"], max_rows=30) if len(result.frames["sizing"]) else None,
+    )

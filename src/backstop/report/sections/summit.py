@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from markupsafe import Markup
 
 from backstop.report.charts import PALETTE, to_svg
-from backstop.report.html import badge, bullets, esc, figure, table
+from backstop.report.html import render_template, svg, table
 from backstop.report.maps import map_axes
 from backstop.results import Result
 from backstop.scenario import Scenario
@@ -51,21 +52,21 @@ def routes_map(result: Result, max_venues: int = 6) -> str:
     return to_svg(fig)
 
 
-def render(result: Result, scenario: Scenario) -> str:
+def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
-    parts = [bullets(result.summary)]
     opts = d["options"]
-    parts.append(
-        "<p>"
-        + f"Date {esc(d['date'])}; leaders: "
-        + ", ".join(f"{esc(ld['name'])} ({esc(ld['state'])}, from {esc(ld['origin'])})" for ld in d["leaders"])
-        + f". Derogations: {esc(', '.join(opts['allow_overflight']) or 'none')}; ICC airspace avoided: {'yes' if opts['avoid_icc_airspace'] else 'no'}.</p>"
+    intro = (
+        f"Date {d['date']}; leaders: "
+        + ", ".join(f"{ld['name']} ({ld['state']}, from {ld['origin']})" for ld in d["leaders"])
+        + f". Derogations: {', '.join(opts['allow_overflight']) or 'none'}; ICC airspace avoided: {'yes' if opts['avoid_icc_airspace'] else 'no'}."
     )
     frame = result.frames["venues"].copy()
-    parts.append(table(frame.drop(columns=["reason"]), max_rows=60))
-    parts.append(figure(routes_map(result), "Routes are WGS84 geodesic legs around the airspace closed to each leader (Natural Earth land + 12 nm); the Moscow-Anchorage route crosses the antimeridian at the map's edge."))
-    parts.append("<h3>Reasons by venue</h3>")
-    for v in d["venues"]:
-        parts.append(f"<h4>{v['rank']}. {esc(v['city'])} ({esc(v['venue'])}, {esc(v['state'])}) {badge(v['verdict'], KIND[v['verdict']])}</h4>")
-        parts.append(bullets(v["reasons"]))
-    return "\n".join(parts)
+    return render_template(
+        "sections/summit.html.j2",
+        summary=result.summary,
+        intro=intro,
+        venues_table=table(frame.drop(columns=["reason"]), max_rows=60),
+        map=svg(routes_map(result)),
+        venues=d["venues"],
+        kinds=KIND,
+    )
