@@ -156,7 +156,7 @@ def read_table(path: Path, row: type[Row], display: str | None = None) -> tuple[
     text, bad = _decode(raw, name)
     if bad is not None:
         return [], [bad]
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
+    csv.field_size_limit(max(csv.field_size_limit(), 16 * MAX_CELL_CHARS))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -193,6 +193,10 @@ def read_table(path: Path, row: type[Row], display: str | None = None) -> tuple[
             if len(rec) > 1 and len(rec) != ncol:
                 problems.append(Problem(name, f"line {line}", "", ",".join(rec), f"row has {len(rec)} cells but the header has {ncol} columns", "give every cell, or delete the line"))
             continue  # a blank line
+        big = next((k for k, v in enumerate(rec) if len(v) > MAX_CELL_CHARS), None)
+        if big is not None:  # the csv module's limit is process-wide: the rule is checked here
+            problems.append(Problem(name, f"line {line}", header[big] if big < ncol else "", rec[big], f"cell of {len(rec[big]):,} characters, more than {MAX_CELL_CHARS // 1024} KiB", "a scenario cell is a value or a short note"))
+            continue
         if len(rec) > ncol:
             problems.append(Problem(name, f"line {line}", "", ",".join(rec[ncol:]), f"row has {len(rec)} cells, more than the {ncol} columns of the header", "quote values that contain commas"))
             continue
