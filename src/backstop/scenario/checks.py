@@ -56,12 +56,12 @@ def _ref_values(kind: str, scenario: Scenario) -> set[str] | None:
 def _wave_names(scenario: Scenario) -> list[str]:
     """Waves of the scenario's ``waves.csv``, or of the bundled waves where the table is absent."""
     if "waves" in scenario.tables:
-        rows = scenario.rows("waves")
-    else:
-        from backstop.scenario.io import bundled_path, read_table
+        return list(dict.fromkeys(r.wave for r in scenario.rows("waves")))
+    import csv
+    from importlib import resources
 
-        rows, _ = read_table(bundled_path() / "waves.csv", TABLES["waves"].row)
-    return list(dict.fromkeys(r.wave for r in rows))
+    text = (resources.files("backstop.scenario") / "bundled" / "ukraine-2025" / "waves.csv").read_text(encoding="utf-8")
+    return list(dict.fromkeys(r["wave"].strip() for r in csv.DictReader(text.splitlines()) if r.get("wave")))
 
 
 _HINTS = {
