@@ -9,10 +9,8 @@ import pytest
 
 from backstop.errors import InputError
 from backstop.scenario import read_scenario
-from backstop.skies import calibration
 from backstop.skies.assets import load_assets, scenario_assets
 from backstop.skies.defences import build_batteries
-from backstop.skies.montecarlo import simulate, summarise
 from backstop.skies.waves import apportion, build_wave, wave_names
 from tests.conftest import run_cli
 
@@ -105,20 +103,21 @@ def test_wave_with_no_targets(bundled):
         build_wave(bundled.rows("waves"), "nope", assets)
 
 
-def test_calibration_within_reported_ranges(bundled):
-    """The 'Ukraine today' baseline reproduces the publicly reported 2025-26 interception shares."""
-    assets = scenario_assets(bundled)
-    bat = build_batteries(bundled.rows("defences"))
-    rng = np.random.default_rng(bundled.config.skies.seed)
-    sums = []
-    for name in wave_names(bundled.rows("waves")):
-        w = build_wave(bundled.rows("waves"), name, assets)
-        out = simulate(w.cls, w.site, w.warhead_kg, assets, bat, 1000, rng)
-        sums.append(summarise(out, w.cls, 1.0, bat))
-    check = calibration.check(calibration.pooled_shares(sums))
-    for c, v in check.items():
-        print(f"{c}: simulated {v['simulated']:.3f}, reported {v['reported_low']:.2f}-{v['reported_high']:.2f}")
-        assert v["within"], (c, v)
+def test_analysis_matches_the_record_wave(quick_result):
+    """Calibrated on the nights (none of which is the record wave of 6-7 Sep 2025), the simulated
+    share of drones and decoys downed matches the reported 747 of 810 within 3 points, and the
+    reported missile counts fall inside the model's 95 % predictive range."""
+    cal = quick_result.data["calibration"]
+    assert cal["method"] == "nights" and cal["model"]["last_night"] == "2025-08-31"
+    rows = {r["class"]: r for r in cal["waves"]["record_2025_09_06"]}
+    assert rows["drone"]["matched"] and abs(rows["drone"]["calibrated"] - 747 / 810) < 0.03
+    sim = quick_result.data["waves"]["record_2025_09_06"]["reported_shares"]
+    assert abs(sim["drone"] - 747 / 810) < 0.03
+    seed = {r["class"]: r for r in cal["waves"]["seed_night_2025_08_19"]}
+    assert seed["drone"]["low_90"] <= 62 / 93 <= seed["drone"]["high_90"] and seed["drone"]["matched"]
+    # the catalogue alone is further from the record than the calibrated defence
+    assert abs(rows["drone"]["catalogue"] - 747 / 810) > abs(rows["drone"]["calibrated"] - 747 / 810)
+    assert {r["evaluation"] for r in cal["error"]} == {"in sample", "cross-validated by time"}
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from backstop.cli.common import (
     JsonOpt,
@@ -13,6 +14,7 @@ from backstop.cli.common import (
     ScenarioArg,
     SeedOpt,
     console,
+    err_console,
     load_scenario,
     print_json,
 )
@@ -56,7 +58,7 @@ def skies(
 def wta(
     file: Annotated[str, typer.Argument(help="Instance file (Andersen, Pavlikov and Toffolo 2022 format).")],
     method: Annotated[str, typer.Option("--method", help="exact | heuristic")] = "heuristic",
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Time limit [s] (default: exact 600; heuristic 0.9 up to 200 weapons x 400 targets, in proportion to weapons x targets beyond).")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Wall-clock safety net [s] (default: exact 600, heuristic 120); the solvers stop on work limits (rounds) or proven optimality first, so the answer does not depend on the machine.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Solve a static weapon-target assignment instance: objective and assignment."""
@@ -121,7 +123,66 @@ def mclp(
     console.print("sites (0-based nodes): " + ", ".join(map(str, sol.sites.tolist())), highlight=False)
 
 
+def calibrate(
+    file: Annotated[str, typer.Argument(help="Night-by-night CSV: night,drone_launched,drone_downed_or_lost,cruise_launched,cruise_downed,ballistic_launched,ballistic_downed[,weapons] (the shape of the bundled air_force_nights.csv).")],
+    at: Annotated[str | None, typer.Option("--at", help="Date the fit is centred on, YYYY-MM-DD (default: the last night in the file).")] = None,
+    half_life: Annotated[float, typer.Option("--half-life", help="Half-life of the time weights [days].")] = 60.0,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (a night with more downed than launched) as errors.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit the night model to a night-by-night record; print the fit and its calibration error."""
+    import datetime as dt
+
+    from backstop.errors import input_error
+    from backstop.skies.nightfit import calibrate as fit_nights
+    from backstop.skies.nightfit import read_nights
+
+    day = None
+    if at is not None:
+        try:
+            day = dt.date.fromisoformat(at)
+        except ValueError:
+            raise input_error("<cli>", "argument --at", "at", at, "not a date", "YYYY-MM-DD") from None
+    nights = read_nights(file, strict=strict)
+    for w in nights.warnings:
+        err_console.print(f"warning: {w}", markup=False, highlight=False)
+    res = fit_nights(nights, day, half_life_days=half_life)
+    if as_json:
+        print_json(res)
+        return
+    f = res["fit"]
+    console.print(f"Night model fitted to {file}: {f['first_night']} to {f['last_night']}, centred on {f['at']}, half-life {f['half_life_days']:g} days.", highlight=False)
+    t = Table(title="Fit per class (share downed at a wave of 100)", title_justify="left")
+    for col in ("class", "nights", "launched", "share at 100", "log-size effect", "rho", "weapon types (logit offset)"):
+        t.add_column(col)
+    for c, v in f["classes"].items():
+        t.add_row(c, str(v["nights"]), f"{v['launched']:,.0f}", "" if v["share_at_ref_size"] is None else f"{v['share_at_ref_size']:.1%}", f"{v['beta_log_size']:+.3f}", f"{v['rho']:.3f}", ", ".join(f"{k} {o:+.2f}" for k, o in v["type_offset"].items()))
+    console.print(t)
+    t = Table(title="Calibration error (share downed): pooled bias and per-night MAE, model vs constant", title_justify="left")
+    for col in ("class", "evaluation", "nights", "reported", "model bias", "model MAE", "constant bias", "constant MAE"):
+        t.add_column(col)
+    for r in res["error_table"]:
+        def pct(x):
+            return "" if x is None else f"{x:+.3f}"
+        t.add_row(r["class"], r["evaluation"], str(r["nights"]), "" if r["reported_share"] is None else f"{r['reported_share']:.3f}", pct(r["model_bias"]), "" if r["model_mae"] is None else f"{r['model_mae']:.3f}", pct(r["constant_bias"]), "" if r["constant_mae"] is None else f"{r['constant_mae']:.3f}")
+    console.print(t)
+    for note in f["notes"]:
+        console.print(f"note: {note}", highlight=False)
+
+
+class _SkiesGroup(TyperGroup):
+    """``backstop skies [SCENARIO] [options]`` runs the analysis; ``backstop skies calibrate FILE`` fits the night model."""
+
+    def parse_args(self, ctx, args):
+        if not args or args[0] not in self.commands:
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("skies")(skies)
+    skies_app = typer.Typer(cls=_SkiesGroup, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+    skies_app.command("run", help="Simulate threat waves against the defences: leakers, value lost, depletion, batteries required (the default: `backstop skies [SCENARIO]`). To fit the night model to a record: `backstop skies calibrate FILE`.")(skies)
+    skies_app.command("calibrate")(calibrate)
+    app.add_typer(skies_app, name="skies", help="Safe skies: `backstop skies [SCENARIO]` runs the analysis; `backstop skies calibrate FILE` fits the night model to a night-by-night record.")
     app.command("wta")(wta)
     app.command("mclp")(mclp)

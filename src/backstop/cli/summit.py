@@ -29,18 +29,22 @@ def summit(
 ) -> None:
     """Where can the leaders meet? Verdicts (feasible, conditional, infeasible) with reasons and routes."""
     from backstop.errors import input_error
-    from backstop.reference.states import state_names
+    from backstop.reference.states import DateNotCovered, state_names
     from backstop.summit.analysis import plan
 
     for opt, value in (("--venues", venues), ("--leaders", leaders), ("--allow-overflight", allow_overflight)):
         if value is not None and not parse_codes(value, opt):  # "" or "," is not a silent "use the defaults"
             raise input_error("<cli>", f"argument {opt}", opt.lstrip("-"), value, "no code given", f"give comma-separated codes, or leave {opt} out for the defaults")
-    when = parse_date(date, "--date")
     scenario = load_scenario(path)
-    _date_caveat(when or scenario.config.summit.date or scenario.as_of)
+    day = parse_date(date, "--date")
+    try:
+        scenario.snapshot_on(day or scenario.config.summit.date or scenario.as_of)
+    except DateNotCovered as exc:  # the scenario's own dates were checked when it was read
+        raise exc.at("<cli>", "argument --date", "date") from None
+    _date_caveat(day or scenario.config.summit.date or scenario.as_of)
     result = plan(
         scenario,
-        date=when,
+        date=day,
         leaders=parse_codes(leaders, "--leaders") or None,
         venues=parse_codes(venues, "--venues") or None,
         allow_overflight=parse_codes(allow_overflight, "--allow-overflight", set(state_names()), "state code") or None,

@@ -250,6 +250,37 @@ def _assumptions(cfg, plan: CorridorPlan, exposure_notes: list[str], as_of: str)
     return out
 
 
+def _littoral_assumptions(littoral: dict) -> list[Assumption]:
+    out = []
+    if littoral["closure"]:
+        c = littoral["closure"]
+        out.append(Assumption("straits closure", f"{c['name']}: only the navies of {', '.join(c['littoral_states'])} clear mines and escort in the Black Sea while it holds ([toggles] montreux_closure)", c["source"], c["since"]))
+    if littoral["group"]:
+        g = littoral["group"]
+        out.append(Assumption("littoral MCM capacity", f"{g['name']}: {g['vessels']} MCM vessels" + (" (backstop assumption: the count is not published)" if g["vessels_assumption"] else ""), g["source"], g["since"]))
+    return out
+
+
+def _littoral_mcm(scenario, reqs) -> dict:
+    """The MCM need set against the littoral group's capacity, and whether the straits closure holds."""
+    from backstop.reference.straits import closure_on, mcm_group_on
+
+    need = sum(q.quantity for q in reqs if q.capability == "mcm_vessel" and q.id.endswith("CLEAR"))
+    closure = closure_on(scenario.as_of, enabled=scenario.config.toggles.montreux_closure)
+    group = mcm_group_on(scenario.as_of)
+    out = S.littoral_mcm(need, group, closure)
+    if group is None:
+        cap = "no littoral MCM group is constituted on this date"
+    else:
+        cap = f"the {group.name} ({'/'.join(group.states)}, since {group.start:%d %b %Y}) has {group.vessels} vessels{' (assumption)' if group.assumption else ''}"
+    if closure is not None:
+        out["sentence"] = (f"Straits closed to warships ({closure.name.split(' (')[0]}, since {closure.start:%d %b %Y}): only littoral navies can clear mines; "
+                           f"{cap} against {need} needed for the initial clearance (short {out['shortfall_vessels']}).")
+    else:
+        out["sentence"] = f"Straits open to warships on this date ([toggles] montreux_closure = false, or no closure in force): any navy can clear mines; {cap} against {need} needed."
+    return out
+
+
 def run(scenario, context=None) -> Result:
     """The safe-seas analysis of a scenario (pipeline step and ``backstop seas``)."""
     cfg = scenario.config.seas
@@ -290,6 +321,8 @@ def run(scenario, context=None) -> Result:
         f"{sum(q.quantity for q in reqs if q.capability == 'mcm_vessel' and q.id.endswith('CLEAR'))} MCM vessels for {cfg.mcm_clearance_days:g} days, "
         f"{sizing['escorts']['escorts']} escorts and {sizing['mpa']['orbits']} patrol orbits (all planning assumptions).",
     ]
+    littoral = _littoral_mcm(scenario, reqs)
+    summary.append(littoral["sentence"])
     if len(per_site):
         worst = per_site.sort_values("expected_leakers", ascending=False).iloc[0]
         summary.append(f"Most exposed corridor site: {worst['name']} with {worst['expected_leakers']:.1f} expected leakers in its worst wave ({method}).")
@@ -313,6 +346,7 @@ def run(scenario, context=None) -> Result:
         "exposure": exposure,
         "exposure_method": method,
         "sizing": sizing,
+        "mcm_littoral": littoral,
         "requirements": [q.model_dump() for q in reqs],
     }
     return Result(
@@ -321,7 +355,7 @@ def run(scenario, context=None) -> Result:
         summary=summary,
         data=data,
         frames={"routes": routes_df, "legs": legs_df, "exposure": exposure, "sizing": table, "requirements": pd.DataFrame([q.model_dump() for q in reqs])},
-        assumptions=_assumptions(cfg, plan, notes, scenario.as_of.isoformat()),
+        assumptions=_assumptions(cfg, plan, notes, scenario.as_of.isoformat()) + _littoral_assumptions(littoral),
         metadata={"status": "ok" if not closed else "partial", "routes_ok": n_ok, "routes": len(plan.routes), "exposure_method": method, "longest_route": longest.port},
         requirements=reqs,
     )

@@ -135,3 +135,24 @@ def size_mpa(corridor_km: float, sensor_radius_km: float, base_distance_km: floa
     sorties = 24.0 / on_station
     aircraft = math.ceil(sorties * endurance_h / flight_hours_per_day - 1e-9)
     return MpaSizing(corridor_km, sensor_radius_km, orbits, base_distance_km, on_station, sorties, aircraft)
+
+
+def littoral_mcm(vessels_needed: int, group, closure) -> dict:
+    """Mine clearing against the littoral group's capacity.
+
+    While the Turkish Straits are closed to warships (``closure`` not None), only the navies of the
+    littoral states can clear mines in the western Black Sea: the capacity is the littoral MCM
+    group's (``group``: the Türkiye-Romania-Bulgaria MCM Black Sea task group).  Returns the need,
+    the capacity, the shortfall (vessels the group cannot cover) and the share of the need covered.
+    """
+    capacity = int(group.vessels) if group is not None else 0
+    out = {
+        "vessels_needed": int(vessels_needed),
+        "group": None if group is None else {"id": group.id, "name": group.name, "states": list(group.states), "since": group.start.isoformat(), "vessels": capacity, "vessels_assumption": group.assumption, "source": group.source},
+        "closure": None if closure is None else {"id": closure.id, "name": closure.name, "since": closure.start.isoformat(), "littoral_states": sorted(closure.littoral), "source": closure.source},
+        "only_littoral_navies": closure is not None,
+        "capacity_vessels": capacity,
+        "shortfall_vessels": max(0, int(vessels_needed) - capacity),
+        "covered_share": 1.0 if vessels_needed <= 0 else min(1.0, capacity / vessels_needed),
+    }
+    return out

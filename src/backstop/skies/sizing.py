@@ -47,8 +47,13 @@ class SizingResult:
     added: Batteries | None
 
 
-def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float, target_value: float | None, trials: int, rng: np.random.Generator, max_added: int) -> SizingResult:
-    """Add batteries one at a time until both targets are met or ``max_added`` is reached."""
+def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float, target_value: float | None, trials: int, rng: np.random.Generator, max_added: int, effectiveness: dict[str, float] | None = None) -> SizingResult:
+    """Add batteries one at a time until both targets are met or ``max_added`` is reached.
+
+    ``effectiveness``: the calibration exponents per reported class (:mod:`calibration`), applied to
+    the added batteries as to the baseline, so that an added battery performs as the record says
+    the defence performs on such a night.
+    """
     systems = load_systems()
     damaging = [CLASSES.index(c) for c in ("drone", "cruise", "ballistic")]
     steps: list[SizingStep] = []
@@ -89,6 +94,10 @@ def size_defence(wave, assets: Assets, bat: Batteries, *, target_leakers: float,
         units = int(np.clip(np.ceil(2.0 * raw / per_unit), 1, 20))
         steps.append(SizingStep(k + 1, sys_id, units, str(assets.names[j]), float(assets.lat[j]), float(assets.lon[j]), leakers, value))
         new = make_batteries([sys_id], [assets.lat[j]], [assets.lon[j]], count=[units])
+        if effectiveness:
+            from backstop.skies.calibration import apply_effectiveness
+
+            new = apply_effectiveness(new, effectiveness)
         added = new if added is None else concat(added, new)
         current = concat(current, new)
     return SizingResult(steps, leakers, value, False, added)

@@ -73,7 +73,16 @@ def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
     sel = d["selected"]
     rows = [{"class": c, "launched": sel["launched"][c], "mean leakers": v["mean"], "p90": v["p90"], "SE": v["se"], "intercepted": sel["intercept_share"][c]} for c, v in sel["leakers"].items()]
-    cal = pd.DataFrame([{"class": c, **v} for c, v in d["calibration"].items()])
+    cal = d["calibration"]
+    cal_intro = cal_wave = cal_error = None
+    if cal.get("method") == "nights":
+        m = cal["model"]
+        cal_intro = (f"Night model fitted to {m['classes']['drone']['nights']} nights of the Ukrainian Air Force's reports ({m['first_night']} to {m['last_night']}) "
+                     f"by weighted maximum likelihood (beta-binomial per class, weapon-type offsets, log wave-size term, time half-life {m['half_life_days']:g} days, "
+                     f"centred on {m['at']}). Each wave's kill probabilities are scaled per class (P' = 1 - (1 - P)^m) so that its simulated share downed matches "
+                     "the prediction; 'matched' is false where the layers cannot reach it (arrivals at sites no layer of that class covers).")
+        cal_wave = table(pd.DataFrame(cal["waves"].get(d["wave"], [])))
+        cal_error = table(pd.DataFrame(cal["error"]))
     ro = [{"system": s, "runs out night": (v or {}).get("night"), "date": (v or {}).get("date")} for s, v in d["campaign"]["runs_out"].items()]
     siting = None
     if d.get("siting"):
@@ -88,10 +97,13 @@ def render(result: Result, scenario: Scenario) -> Markup:
     return render_template(
         "sections/skies.html.j2",
         summary=result.summary,
+        wave=d["wave"],
         map=svg(skies_map(result)),
         leakers=table(pd.DataFrame(rows)),
         leaker_chart=svg(leaker_chart(result)),
-        calibration=table(cal),
+        calibration_intro=cal_intro,
+        calibration_wave=cal_wave,
+        calibration_error=cal_error,
         waves=table(result.frames["waves"]),
         depletion_chart=svg(depletion_chart(result)),
         runs_out=table(pd.DataFrame(ro)),

@@ -31,6 +31,7 @@ class Toggles(Section):
 
     russia_red_line: bool = field(True, "Russia's red line enforced: no ground units of NATO members inside Ukraine.")
     us_air_isr_only: bool = field(True, "US contribution limited to air, ISR and intelligence (no US ground troops).")
+    montreux_closure: bool = field(True, "Honour Türkiye's closure of the Turkish Straits to warships (Montreux Convention Art. 19, since 28 Feb 2022; reference straits.csv) while it holds on the scenario date: warships of non-littoral states cannot fill Black Sea lines. false = lifted.")
     membership_overrides: dict[str, dt.date | None] = Field(
         default_factory=dict,
         description=(

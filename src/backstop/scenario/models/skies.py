@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from typing import Literal
@@ -97,6 +98,20 @@ class WaveComponent(Row):
         return self
 
 
+class Night(Row):
+    """One night of a night-by-night record (the Ukrainian Air Force's morning report)."""
+
+    night: dt.date = field(..., "Date of the morning report.")
+    drone_launched: int = field(..., "Attack drones and decoys launched (the reports pool them).", unit="weapons", ge=0)
+    drone_downed_or_lost: int = field(..., "Drones and decoys shot down or locationally lost (EW).", unit="weapons", ge=0)
+    cruise_launched: int = field(0, "Cruise missiles launched.", unit="weapons", ge=0)
+    cruise_downed: int = field(0, "Cruise missiles downed.", unit="weapons", ge=0)
+    ballistic_launched: int = field(0, "Ballistic (and aeroballistic) missiles launched.", unit="weapons", ge=0)
+    ballistic_downed: int = field(0, "Ballistic missiles downed.", unit="weapons", ge=0)
+    weapons: str = field("", "Launches by weapon type, `type=count|...` (e.g. `drone=93|iskander_m=4`); the mix within each class.")
+    source: str = field("", "Report the row follows.")
+
+
 class SkiesSection(Section):
     """``[skies]``: Monte Carlo and campaign settings."""
 
@@ -111,6 +126,9 @@ class SkiesSection(Section):
     max_added_batteries: int = field(40, "Upper limit on sizing steps (each adds one layer of one or more batteries/teams).", unit="steps", ge=0, le=1_000)
     ukraine_share_of_production: float = field(0.25, "Assumed share of world interceptor production delivered to Ukraine (campaign resupply).", ge=0, le=1)
     min_city_population: int = field(100_000, "Bundled sites: smallest city defended.", unit="people", ge=0, le=100_000_000)
+    calibration: Literal["nights", "none"] = field("nights", "`nights`: scale each wave's kill probabilities per class so that its simulated shares match the night-by-night model fitted to the Air Force's record (`backstop skies calibrate`); `none`: the catalogue as it is.")
+    calibration_date: dt.date | None = field(None, "Date the night model predicts for (default: scenario as-of date).")
+    calibration_half_life_days: float = field(60.0, "Half-life of the time weights of the night model.", unit="days", gt=0)
 
 
 SECTION = ("skies", SkiesSection)
@@ -118,4 +136,5 @@ TABLES = [
     TableSpec("sites", Site, "Defended sites.", default="bundled Ukrainian cities (GeoNames), ports and energy facilities"),
     TableSpec("defences", Defence, "Air-defence placements."),
     TableSpec("waves", WaveComponent, "Threat waves by component.", default="bundled waves"),
+    TableSpec("nights", Night, "Night-by-night record the defences are calibrated on (`[skies] calibration = \"nights\"`); same shape as `backstop skies calibrate FILE`.", default="bundled air_force_nights.csv (Ukrainian Air Force, 2024-01 to 2025-08)"),
 ]

@@ -1,0 +1,318 @@
+"""The JSON API (``/api``): the same library functions and rules as the pages.
+
+Authenticate with ``POST /api/session`` (returns a token for ``Authorization: Bearer``). A record the
+caller may not see answers 404; a record she sees but may not change answers 403; a stale ``version`` or
+``base`` and a closed round answer 409 with what changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from backstop.errors import InputError, Problem
+from backstop.workspace import audit, auth, pledges, scenarios
+from backstop.workspace.models import AuditEvent, User
+from backstop.workspace.permissions import (
+    AUDIT_READ,
+    AUDIT_SECURITY,
+    ROLES,
+    USERS_MANAGE,
+    has,
+    parse_tokens,
+    visible_filter,
+)
+from backstop.workspace.routes.common import actor_of, client_address, workspace
+from backstop.workspace.service import Actor, Forbidden
+
+router = APIRouter(prefix="/api")
+
+
+class LoginIn(BaseModel):
+    name: str = Field(max_length=200)
+    password: str = Field(max_length=1024)
+
+
+class RevisionIn(BaseModel):
+    files: dict[str, str] = Field(description="file name -> base64 of its bytes (scenario.toml and table CSVs)")
+    message: str = Field("", max_length=2000)
+    base: int | None = Field(None, description="head revision the client started from (optimistic locking)")
+    releasable_to: list[str] = Field(["COALITION"], description="releasability of a new scenario")
+
+
+class LabelIn(BaseModel):
+    releasable_to: list[str]
+    version: int
+
+
+class RestoreIn(BaseModel):
+    revision: int
+    base: int | None = None
+
+
+class RoundIn(BaseModel):
+    name: str
+    releasable_to: list[str] = ["COALITION"]
+
+
+class VersionIn(BaseModel):
+    version: int | None = None
+
+
+class PledgeIn(BaseModel):
+    data: dict[str, str | int | float | bool | None]
+    releasable_to: list[str] = []
+
+
+class PledgeUpdate(BaseModel):
+    data: dict[str, str | int | float | bool | None]
+    version: int
+
+
+class ReleaseIn(BaseModel):
+    releasable_to: list[str]
+    version: int
+
+
+class UserIn(BaseModel):
+    name: str
+    nation: str
+    role: str
+    password: str
+
+
+def _ok(obj, status: int = 200) -> JSONResponse:
+    """Plain JSON data straight to the answer (skips FastAPI's generic encoder: a third of a list's CPU)."""
+    return JSONResponse(obj, status_code=status)
+
+
+def _cells(data: dict) -> dict[str, str]:
+    return {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in data.items()}
+
+
+@router.post("/session", tags=["auth"], summary="Sign in; returns a bearer token")
+def login(body: LoginIn, request: Request):
+    ws = workspace(request)
+    with ws.db.write() as s:
+        user = auth.authenticate(s, body.name, body.password, ws.throttle, client_address(request))
+        if user is not None:
+            token, csrf = auth.issue(ws.secret, user)
+            out = {"token": token, "csrf": csrf, "user": {"name": user.name, "nation": user.nation, "role": user.role}}
+    if user is None:
+        raise auth.Unauthorized(auth.BAD_LOGIN)
+    return out
+
+
+@router.get("/me", tags=["auth"])
+def me(actor: Actor = Depends(actor_of)):
+    return {"name": actor.name, "nation": actor.nation, "role": actor.role, "permissions": sorted(ROLES[actor.role])}
+
+
+# -- scenarios ----------------------------------------------------------------------------------------
+
+
+@router.get("/scenarios", tags=["scenarios"])
+def list_scenarios(request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok([scenarios.scenario_info(sc) for sc in scenarios.visible_scenarios(s, actor)])
+
+
+@router.get("/scenarios/{name}", tags=["scenarios"])
+def get_scenario(name: str, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        sc = scenarios.get_scenario(s, actor, name)
+        return _ok({**scenarios.scenario_info(sc), "revisions": [scenarios.revision_info(r) for r in sc.revisions]})
+
+
+def _decode_files(files: dict[str, str]) -> dict[str, bytes]:
+    out, problems = {}, []
+    for name, b64 in files.items():
+        try:
+            out[name] = base64.b64decode(b64, validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(Problem(name, "", "files", name, "not base64", "send each file's bytes base64-encoded"))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+@router.post("/scenarios/{name}/revisions", tags=["scenarios"], status_code=201, summary="Save a revision (push)")
+def push(name: str, body: RevisionIn, request: Request, actor: Actor = Depends(actor_of)):
+    files = _decode_files(body.files)
+    tokens = parse_tokens(body.releasable_to)
+    with workspace(request).db.write() as s:
+        rev = scenarios.save_revision(s, actor, name, files, body.message, base=body.base, releasable_to=tokens)
+        return scenarios.revision_info(rev)
+
+
+@router.get("/scenarios/{name}/revisions/{number}", tags=["scenarios"], summary="A revision's files (pull; audited)")
+def pull(name: str, number: int, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        rev, files = scenarios.export(s, actor, name, number)
+        return _ok({**scenarios.revision_info(rev), "files": {k: base64.b64encode(v).decode() for k, v in files.items()}})
+
+
+@router.get("/scenarios/{name}/diff", tags=["scenarios"], summary="Differences between two revisions, table by table")
+def diff(name: str, request: Request, a: int = Query(...), b: int = Query(...), actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok({"scenario": name, "a": a, "b": b, "tables": scenarios.diff(s, actor, name, a, b)})
+
+
+@router.post("/scenarios/{name}/restore", tags=["scenarios"], status_code=201)
+def restore(name: str, body: RestoreIn, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        return scenarios.revision_info(scenarios.restore(s, actor, name, body.revision, base=body.base))
+
+
+@router.put("/scenarios/{name}/label", tags=["scenarios"])
+def relabel(name: str, body: LabelIn, request: Request, actor: Actor = Depends(actor_of)):
+    tokens = parse_tokens(body.releasable_to)
+    with workspace(request).db.write() as s:
+        return scenarios.scenario_info(scenarios.relabel(s, actor, name, tokens, body.version))
+
+
+# -- rounds and pledges --------------------------------------------------------------------------------
+
+
+@router.get("/rounds", tags=["pledges"])
+def list_rounds(request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok([pledges.round_info(r) for r in pledges.visible_rounds(s, actor)])
+
+
+@router.post("/rounds", tags=["pledges"], status_code=201)
+def open_round(body: RoundIn, request: Request, actor: Actor = Depends(actor_of)):
+    tokens = parse_tokens(body.releasable_to)
+    with workspace(request).db.write() as s:
+        return pledges.round_info(pledges.open_round(s, actor, body.name, tokens))
+
+
+@router.get("/rounds/{round_id}", tags=["pledges"])
+def get_round(round_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        r = pledges.get_round(s, actor, round_id)
+        return _ok({**pledges.round_info(r), "pledges": [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, round_id)]})
+
+
+@router.post("/rounds/{round_id}/close", tags=["pledges"])
+def close_round(round_id: int, body: VersionIn, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        return pledges.round_info(pledges.close_round(s, actor, round_id, body.version))
+
+
+@router.post("/rounds/{round_id}/pledges", tags=["pledges"], status_code=201)
+def create_pledge(round_id: int, body: PledgeIn, request: Request, actor: Actor = Depends(actor_of)):
+    tokens = parse_tokens(body.releasable_to)
+    with workspace(request).db.write() as s:
+        return _ok(pledges.pledge_info(pledges.create_pledge(s, actor, round_id, _cells(body.data), tokens)), 201)
+
+
+@router.post("/rounds/{round_id}/pledges.csv", tags=["pledges"], status_code=201, summary="Upload a nation's pledges.csv (all or nothing)")
+async def upload_pledges(round_id: int, request: Request, file: UploadFile = File(...), releasable_to: str = Form(""),
+                         actor: Actor = Depends(actor_of)):
+    content = await file.read()
+    tokens = parse_tokens(releasable_to)
+    ws = workspace(request)
+
+    def work():
+        with ws.db.write() as s:
+            return [pledges.pledge_info(p) for p in pledges.upload(s, actor, round_id, content, file.filename or "pledges.csv", tokens)]
+
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/rounds/{round_id}/pledges.csv", tags=["pledges"], summary="The pledges you may see, as pledges.csv (audited)")
+def export_pledges(round_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        data = pledges.export_csv(s, actor, round_id)
+    return Response(data, media_type="text/csv", headers={"content-disposition": f'attachment; filename="round-{round_id}-pledges.csv"'})
+
+
+@router.get("/pledges/{pid}", tags=["pledges"])
+def get_pledge(pid: int, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok(pledges.pledge_info(pledges.get_pledge(s, actor, pid)))
+
+
+@router.put("/pledges/{pid}", tags=["pledges"])
+def update_pledge(pid: int, body: PledgeUpdate, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        return _ok(pledges.pledge_info(pledges.update_pledge(s, actor, pid, _cells(body.data), body.version)))
+
+
+@router.put("/pledges/{pid}/release", tags=["pledges"])
+def release_pledge(pid: int, body: ReleaseIn, request: Request, actor: Actor = Depends(actor_of)):
+    tokens = parse_tokens(body.releasable_to)
+    with workspace(request).db.write() as s:
+        return pledges.pledge_info(pledges.release_pledge(s, actor, pid, tokens, body.version))
+
+
+@router.delete("/pledges/{pid}", tags=["pledges"])
+def delete_pledge(pid: int, request: Request, version: int = Query(...), actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        pledges.delete_pledge(s, actor, pid, version)
+    return {"deleted": pid}
+
+
+# -- audit and users -----------------------------------------------------------------------------------
+
+
+def audit_query(actor: Actor):
+    """Audit events the actor may read: those about records she may see; logins too for security staff."""
+    from sqlalchemy import or_
+
+    if not has(actor.role, AUDIT_READ):
+        raise Forbidden(f"the role {actor.role!r} may not read the audit log")
+    cond = visible_filter(AuditEvent, actor.nation, actor.as_of)
+    if has(actor.role, AUDIT_SECURITY):
+        cond = or_(cond, AuditEvent.owner == "")
+    return select(AuditEvent).where(cond).order_by(AuditEvent.seq.desc())
+
+
+def event_info(e: AuditEvent) -> dict:
+    return {"seq": e.seq, "at": e.at, "actor": e.actor, "actor_nation": e.actor_nation, "action": e.action, "target": e.target,
+            "owner": e.owner, "before": e.before, "after": e.after, "hash": e.hash}
+
+
+@router.get("/audit", tags=["audit"])
+def list_audit(request: Request, limit: int = Query(200, ge=1, le=5000), actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok([event_info(e) for e in s.execute(audit_query(actor).limit(limit)).scalars()])
+
+
+@router.get("/audit/verify", tags=["audit"])
+def verify_audit(request: Request, actor: Actor = Depends(actor_of)):
+    if not has(actor.role, AUDIT_SECURITY):
+        raise Forbidden(f"the role {actor.role!r} may not verify the audit chain")
+    with workspace(request).db.read() as s:
+        v = audit.verify(s)
+    return {"ok": v.ok, "events": v.events, "first_bad_seq": v.first_bad_seq, "reason": v.reason}
+
+
+@router.get("/users", tags=["users"])
+def list_users(request: Request, actor: Actor = Depends(actor_of)):
+    if not has(actor.role, USERS_MANAGE):
+        raise Forbidden(f"the role {actor.role!r} may not manage users")
+    with workspace(request).db.read() as s:
+        return [{"name": u.name, "nation": u.nation, "role": u.role, "active": u.active} for u in s.execute(select(User).order_by(User.name)).scalars()]
+
+
+@router.post("/users", tags=["users"], status_code=201)
+def add_user(body: UserIn, request: Request, actor: Actor = Depends(actor_of)):
+    if not has(actor.role, USERS_MANAGE):
+        raise Forbidden(f"the role {actor.role!r} may not manage users")
+    with workspace(request).db.write() as s:
+        u = auth.add_user(s, body.name, body.nation, body.role, body.password, actor=actor)
+        return {"name": u.name, "nation": u.nation, "role": u.role}
+
+
+@router.get("/health", tags=["meta"], include_in_schema=False)
+def health():
+    return JSONResponse({"ok": True})

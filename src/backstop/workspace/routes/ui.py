@@ -1,0 +1,424 @@
+"""Server-rendered pages (Jinja2): every page has a label banner, every row its marking.
+
+Forms post back to the server with the session's CSRF token; the login form uses a double-submit token
+(cookie + field). No JavaScript is needed; ``static/workspace.js`` only asks for confirmation before
+closing a round.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import json
+import secrets
+import zipfile
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from backstop.errors import InputError
+from backstop.workspace import audit, auth, pledges, scenarios
+from backstop.workspace.models import User
+from backstop.workspace.permissions import (
+    AUDIT_READ,
+    AUDIT_SECURITY,
+    EXPORT,
+    PLEDGE_WRITE_OWN,
+    ROLE_TITLES,
+    ROLES,
+    ROUND_MANAGE,
+    SCENARIO_WRITE,
+    USERS_MANAGE,
+    Label,
+    banner,
+    has,
+    parse_tokens,
+)
+from backstop.workspace.routes.api import audit_query
+from backstop.workspace.routes.common import COOKIE, client_address, session_of, workspace
+from backstop.workspace.service import Actor, Forbidden
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF = "bs_login_csrf"
+
+
+def _render(request: Request, template: str, actor: Actor | None, labels=(), status: int = 200, **ctx) -> HTMLResponse:
+    ws = workspace(request)
+    data = getattr(request.state, "session_data", None)
+    ctx.update(
+        actor=actor, csrf=data.csrf if data else "", roles=ROLE_TITLES,
+        banner=banner(labels, actor.nation, ws.today()) if actor else "",
+        perm={p: has(actor.role, p) for p in (AUDIT_READ, AUDIT_SECURITY, EXPORT, PLEDGE_WRITE_OWN, ROUND_MANAGE, SCENARIO_WRITE, USERS_MANAGE)} if actor else {},
+    )
+    return request.app.state.templates.TemplateResponse(request, template, ctx, status_code=status)
+
+
+def _session(request: Request, csrf: str | None = None) -> Actor:
+    actor, data = session_of(request, form_csrf=csrf if csrf is not None else ("" if request.method != "GET" else None))
+    request.state.session_data = data
+    return actor
+
+
+def login_redirect(request: Request, message: str) -> Response:
+    nxt = request.url.path if request.method == "GET" else "/"
+    return RedirectResponse(f"/login?next={quote(nxt)}&msg={quote(message)}", status_code=303)
+
+
+def error_page(request: Request, status: int, message: str, detail: dict | None = None) -> HTMLResponse:
+    actor = getattr(request.state, "actor", None)
+    return _render(request, "error.html", actor, status=status, status_code=status, message=message, detail=detail or {})
+
+
+def _secure(request: Request) -> bool:
+    """Secure cookies when the workspace is served over HTTPS (or told so with --https behind a proxy)."""
+    return workspace(request).https or request.url.scheme == "https"
+
+
+def _safe_next(nxt: str) -> str:
+    return nxt if nxt.startswith("/") and not nxt.startswith("//") and "\\" not in nxt else "/"
+
+
+# -- sign in and out ----------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/", msg: str = ""):
+    token = secrets.token_urlsafe(24)
+    resp = _render(request, "login.html", None, next=_safe_next(next), msg=msg[:200], login_csrf=token)
+    resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request), max_age=3600)
+    return resp
+
+
+@router.post("/login")
+def login_submit(request: Request, name: str = Form(""), password: str = Form(""), csrf: str = Form(""), next: str = Form("/")):
+    ws = workspace(request)
+    cookie = request.cookies.get(LOGIN_CSRF, "")
+    if not cookie or not hmac.compare_digest(cookie, csrf):
+        raise Forbidden("the sign-in form expired or was forged (CSRF); reload the page and sign in again")
+    with ws.db.write() as s:
+        user = auth.authenticate(s, name, password, ws.throttle, client_address(request))
+        token = auth.issue(ws.secret, user)[0] if user else None
+    if token is None:
+        return RedirectResponse(f"/login?next={quote(_safe_next(next))}&msg={quote(auth.BAD_LOGIN)}", status_code=303)
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), max_age=auth.SESSION_MAX_AGE_S)
+    resp.delete_cookie(LOGIN_CSRF)
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")):
+    actor = _session(request, csrf)
+    with workspace(request).db.write() as s:
+        audit.append(s, actor=actor.name, actor_nation=actor.nation, action="logout", target=f"user:{actor.name}", owner="")
+    resp = RedirectResponse("/login?msg=" + quote("signed out"), status_code=303)
+    resp.delete_cookie(COOKIE)
+    return resp
+
+
+# -- dashboard ----------------------------------------------------------------------------------------
+
+
+def _fill(s, actor: Actor) -> tuple[list[dict], Label | None]:
+    """Requirements of the first visible scenario's head vs the visible pledges of the newest round."""
+    scs = scenarios.visible_scenarios(s, actor)
+    rounds = pledges.visible_rounds(s, actor)
+    if not scs:
+        return [], None
+    sc = scs[0]
+    files = scenarios.revision_files(s, scenarios.get_revision(s, actor, sc.name))
+    need: dict[str, int] = {}
+    for row in csv.DictReader(io.StringIO(files.get("requirements.csv", b"").decode("utf-8-sig"))):
+        need[row["capability"]] = need.get(row["capability"], 0) + int(row["quantity"] or 0)
+    offered: dict[str, int] = {}
+    mine: dict[str, int] = {}
+    if rounds:
+        for p in pledges.list_pledges(s, actor, rounds[-1].id):
+            d = json.loads(p.data)
+            offered[d["capability"]] = offered.get(d["capability"], 0) + int(d["quantity"])
+            if p.owner == actor.nation:
+                mine[d["capability"]] = mine.get(d["capability"], 0) + int(d["quantity"])
+    rows = [{"capability": c, "required": need.get(c, 0), "offered": offered.get(c, 0), "mine": mine.get(c, 0),
+             "gap": max(need.get(c, 0) - offered.get(c, 0), 0)} for c in sorted(set(need) | set(offered))]
+    return rows, Label.of(sc)
+
+
+@router.get("/")
+def dashboard(request: Request):
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        fill, label = _fill(s, actor)
+        rounds = pledges.visible_rounds(s, actor)
+        labels = [Label.of(r) for r in rounds] + ([label] if label else [])
+        my = []
+        if rounds and actor.role == "poc":
+            my = [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, rounds[-1].id) if p.owner == actor.nation]
+        commitments = _commitments(s, actor) if actor.role == "guarantor" else []
+    return _render(request, "dashboard.html", actor, labels, fill=fill, rounds=[pledges.round_info(r) for r in rounds],
+                   mine=my, commitments=commitments)
+
+
+def _commitments(s, actor: Actor) -> list[dict]:
+    from backstop.workspace.permissions import group_members
+
+    out = []
+    for sc in scenarios.visible_scenarios(s, actor)[:1]:
+        files = scenarios.revision_files(s, scenarios.get_revision(s, actor, sc.name))
+        for row in csv.DictReader(io.StringIO(files.get("commitments.csv", b"").decode("utf-8-sig"))):
+            g = row.get("guarantor", "")
+            if g.upper() == actor.nation or (g.lower() == "coalition" and actor.nation in group_members("COALITION", actor.as_of)):
+                out.append(row)
+    return out
+
+
+# -- scenarios -----------------------------------------------------------------------------------------
+
+
+@router.get("/scenarios")
+def scenarios_page(request: Request):
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        scs = scenarios.visible_scenarios(s, actor)
+        return _render(request, "scenarios.html", actor, [Label.of(x) for x in scs], items=[scenarios.scenario_info(x) for x in scs])
+
+
+@router.post("/scenarios")
+async def scenario_upload(request: Request, file: UploadFile, name: str = Form(""), message: str = Form(""), csrf: str = Form("")):
+    """Push a scenario folder from the browser as a .zip of its files."""
+    actor = _session(request, csrf)
+    data = await file.read()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            files = {info.filename.rsplit("/", 1)[-1]: z.read(info) for info in z.infolist()
+                     if not info.is_dir() and info.file_size <= workspace(request).upload_limit_bytes}
+    except zipfile.BadZipFile:
+        raise InputError([scenarios.Problem(file.filename or "upload", "", "file", "", "not a zip file", "zip the scenario folder's files")]) from None
+    from starlette.concurrency import run_in_threadpool
+
+    def work():
+        with workspace(request).db.write() as s:
+            return scenarios.save_revision(s, actor, name, files, message).number
+
+    number = await run_in_threadpool(work)
+    return RedirectResponse(f"/scenarios/{quote(name)}?saved={number}", status_code=303)
+
+
+@router.get("/scenarios/{name}")
+def scenario_page(name: str, request: Request):
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        sc = scenarios.get_scenario(s, actor, name)
+        return _render(request, "scenario.html", actor, [Label.of(sc)], sc=scenarios.scenario_info(sc),
+                       revisions=[scenarios.revision_info(r) for r in reversed(sc.revisions)])
+
+
+@router.get("/scenarios/{name}/diff")
+def diff_page(name: str, request: Request, a: int, b: int):
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        sc = scenarios.get_scenario(s, actor, name)
+        d = scenarios.diff(s, actor, name, a, b)
+        return _render(request, "diff.html", actor, [Label.of(sc)], sc=scenarios.scenario_info(sc), a=a, b=b, tables=d)
+
+
+@router.post("/scenarios/{name}/restore")
+def restore_submit(name: str, request: Request, revision: int = Form(...), base: int = Form(...), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    with workspace(request).db.write() as s:
+        rev = scenarios.restore(s, actor, name, revision, base=base)
+    return RedirectResponse(f"/scenarios/{quote(name)}?saved={rev.number}", status_code=303)
+
+
+@router.get("/scenarios/{name}/revisions/{number}.zip")
+def download_zip(name: str, number: int, request: Request):
+    actor = _session(request)
+    with workspace(request).db.write() as s:
+        rev, files = scenarios.export(s, actor, name, number)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for fname, data in sorted(files.items()):
+            z.writestr(f"{name}/{fname}", data)
+    return Response(buf.getvalue(), media_type="application/zip",
+                    headers={"content-disposition": f'attachment; filename="{name}-r{rev.number}.zip"'})
+
+
+# -- rounds and pledges ----------------------------------------------------------------------------------
+
+
+@router.get("/rounds")
+def rounds_page(request: Request):
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        rs = pledges.visible_rounds(s, actor)
+        return _render(request, "rounds.html", actor, [Label.of(r) for r in rs], items=[pledges.round_info(r) for r in rs])
+
+
+@router.post("/rounds")
+def open_round_submit(request: Request, name: str = Form(""), releasable_to: str = Form("COALITION"), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    tokens = parse_tokens(releasable_to)
+    with workspace(request).db.write() as s:
+        r = pledges.open_round(s, actor, name, tokens)
+    return RedirectResponse(f"/rounds/{r.id}", status_code=303)
+
+
+def _round_page(request: Request, actor: Actor, round_id: int, status: int = 200, problems=(), form=None) -> HTMLResponse:
+    with workspace(request).db.read() as s:
+        r = pledges.get_round(s, actor, round_id)
+        ps = pledges.list_pledges(s, actor, round_id)
+        return _render(request, "round.html", actor, [Label.of(r), *(Label.of(p) for p in ps)], status=status,
+                       round=pledges.round_info(r), items=[pledges.pledge_info(p) for p in ps], columns=pledges.COLUMNS,
+                       problems=[p.to_dict() for p in problems], form=form or {})
+
+
+@router.get("/rounds/{round_id}")
+def round_page(round_id: int, request: Request):
+    return _round_page(request, _session(request), round_id)
+
+
+@router.post("/rounds/{round_id}/pledges")
+async def pledge_submit(round_id: int, request: Request):
+    form = await request.form()
+    actor = _session(request, str(form.get("csrf", "")))
+    data = {k: str(v) for k, v in form.items() if k in pledges.COLUMNS}
+    from starlette.concurrency import run_in_threadpool
+
+    def work():
+        tokens = parse_tokens(str(form.get("releasable_to", "")))
+        with workspace(request).db.write() as s:
+            pledges.create_pledge(s, actor, round_id, data, tokens)
+
+    try:
+        await run_in_threadpool(work)
+    except InputError as exc:
+        return _round_page(request, actor, round_id, 422, exc.problems, data)
+    return RedirectResponse(f"/rounds/{round_id}", status_code=303)
+
+
+@router.post("/rounds/{round_id}/upload")
+async def upload_submit(round_id: int, request: Request, file: UploadFile, csrf: str = Form(""), releasable_to: str = Form("")):
+    actor = _session(request, csrf)
+    content = await file.read()
+    from starlette.concurrency import run_in_threadpool
+
+    def work():
+        tokens = parse_tokens(releasable_to)
+        with workspace(request).db.write() as s:
+            pledges.upload(s, actor, round_id, content, file.filename or "pledges.csv", tokens)
+
+    try:
+        await run_in_threadpool(work)
+    except InputError as exc:
+        return _round_page(request, actor, round_id, 422, exc.problems)
+    return RedirectResponse(f"/rounds/{round_id}", status_code=303)
+
+
+@router.post("/rounds/{round_id}/close")
+def close_submit(round_id: int, request: Request, version: int = Form(...), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    with workspace(request).db.write() as s:
+        pledges.close_round(s, actor, round_id, version)
+    return RedirectResponse(f"/rounds/{round_id}", status_code=303)
+
+
+@router.get("/rounds/{round_id}/pledges.csv")
+def export_submit(round_id: int, request: Request):
+    actor = _session(request)
+    with workspace(request).db.write() as s:
+        data = pledges.export_csv(s, actor, round_id)
+    return Response(data, media_type="text/csv", headers={"content-disposition": f'attachment; filename="round-{round_id}-pledges.csv"'})
+
+
+def _pledge_page(request: Request, actor: Actor, pid: int, status: int = 200, problems=(), conflict=None) -> HTMLResponse:
+    with workspace(request).db.read() as s:
+        p = pledges.get_pledge(s, actor, pid)
+        r = pledges.get_round(s, actor, p.round_id)
+        return _render(request, "pledge.html", actor, [Label.of(p)], status=status, p=pledges.pledge_info(p), round=pledges.round_info(r),
+                       columns=pledges.COLUMNS, problems=[q.to_dict() for q in problems], conflict=conflict)
+
+
+@router.get("/pledges/{pid}")
+def pledge_page(pid: int, request: Request):
+    return _pledge_page(request, _session(request), pid)
+
+
+@router.post("/pledges/{pid}")
+async def pledge_update(pid: int, request: Request):
+    from backstop.workspace.service import Conflict
+
+    form = await request.form()
+    actor = _session(request, str(form.get("csrf", "")))
+    data = {k: str(v) for k, v in form.items() if k in pledges.COLUMNS}
+    try:
+        version = int(str(form.get("version", "")))
+    except ValueError:
+        version = None
+    try:
+        with workspace(request).db.write() as s:
+            pledges.update_pledge(s, actor, pid, data, version)
+    except InputError as exc:
+        return _pledge_page(request, actor, pid, 422, exc.problems)
+    except Conflict as exc:
+        return _pledge_page(request, actor, pid, 409, conflict={"message": exc.message, **exc.detail})
+    return RedirectResponse(f"/pledges/{pid}", status_code=303)
+
+
+@router.post("/pledges/{pid}/release")
+def pledge_release(pid: int, request: Request, releasable_to: str = Form(""), version: int = Form(...), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    tokens = parse_tokens(releasable_to)
+    with workspace(request).db.write() as s:
+        pledges.release_pledge(s, actor, pid, tokens, version)
+    return RedirectResponse(f"/pledges/{pid}", status_code=303)
+
+
+@router.post("/pledges/{pid}/delete")
+def pledge_delete(pid: int, request: Request, version: int = Form(...), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    with workspace(request).db.write() as s:
+        rid = pledges.get_pledge(s, actor, pid).round_id
+        pledges.delete_pledge(s, actor, pid, version)
+    return RedirectResponse(f"/rounds/{rid}", status_code=303)
+
+
+# -- audit, users, API docs ------------------------------------------------------------------------------------
+
+
+@router.get("/audit")
+def audit_page(request: Request):
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        events = list(s.execute(audit_query(actor).limit(500)).scalars())
+        verification = audit.verify(s) if has(actor.role, AUDIT_SECURITY) else None
+        return _render(request, "audit.html", actor, [Label.of(e) for e in events if e.owner], events=events, verification=verification)
+
+
+@router.get("/users")
+def users_page(request: Request):
+    actor = _session(request)
+    if not has(actor.role, USERS_MANAGE):
+        raise Forbidden(f"the role {actor.role!r} may not manage users")
+    with workspace(request).db.read() as s:
+        users = list(s.execute(select(User).order_by(User.nation, User.name)).scalars())
+        return _render(request, "users.html", actor, users=users, role_names=list(ROLES))
+
+
+@router.post("/users")
+def users_submit(request: Request, name: str = Form(""), nation: str = Form(""), role: str = Form(""), password: str = Form(""), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    if not has(actor.role, USERS_MANAGE):
+        raise Forbidden(f"the role {actor.role!r} may not manage users")
+    with workspace(request).db.write() as s:
+        auth.add_user(s, name, nation, role, password, actor=actor)
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.get("/api/docs")
+def api_docs(request: Request):
+    spec = request.app.openapi()
+    ops = [{"method": m.upper(), "path": path, "summary": op.get("summary", ""), "tags": ", ".join(op.get("tags", []))}
+           for path, item in spec["paths"].items() for m, op in item.items()]
+    return _render(request, "api_docs.html", None, ops=ops, title=spec["info"]["title"], description=spec["info"].get("description", ""))
