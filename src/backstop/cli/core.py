@@ -80,6 +80,14 @@ def facts_members(
         raise exc.at("<cli>", "argument --body") from None
     except DateNotCovered as exc:
         raise exc.at("<cli>", "argument --as-of") from None
+    from backstop.reference.states import membership_rows
+
+    rows = membership_rows(key)
+    if len(rows) and date.isoformat() < str(rows["start"].min()):
+        from backstop.errors import input_error
+
+        first, data_as_of = str(rows["start"].min()), str(rows["as_of"].max())
+        raise input_error("<cli>", "argument --as-of", "as-of", date.isoformat(), f"before the bundled {key} data begins", f"the data cover {first} to {data_as_of}: use a date in that range")
     if as_json:
         print_json({"body": key, "as_of": date, "count": len(codes), "members": codes})
         return

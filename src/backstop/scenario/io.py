@@ -259,6 +259,7 @@ def read_scenario(path: str | Path | None = None, *, strict: bool = False) -> Sc
         # their errors (unknown references...) only count once the files parse
         checked = run_checks(Scenario(config, tables, folder))
         problems += [c for c in checked if c.severity == "warning" or not parse_errors]
+        problems = _date_problems(Scenario(config, tables, folder)) + problems  # dates resolve into reference snapshots
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if strict:
@@ -266,8 +267,4 @@ def read_scenario(path: str | Path | None = None, *, strict: bool = False) -> Sc
         warnings = []
     if errors or config is None:
         raise InputError(errors + warnings)
-    scenario = Scenario(config, tables, folder)
-    date_problems = _date_problems(scenario)  # the dates resolve into reference snapshots
-    if date_problems:
-        raise InputError(date_problems + warnings)
     return Scenario(config, tables, folder, tuple(warnings))
