@@ -145,3 +145,41 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Run(Labelled, Base):
+    """An analysis run on a scenario revision, executed as a background job (issue 16).
+
+    Its label is the most restrictive label of everything it read (``combined_audience``): ``owner`` is the
+    nation of the user who started it and ``releasable_to`` lists the other nations of that audience.
+    ``status``: queued, running, done, failed, cancelled. Files are stored only when the job is done.
+    """
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    round_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    analysis: Mapped[str] = mapped_column(String(40))
+    seed: Mapped[int] = mapped_column(Integer)
+    quick: Mapped[bool] = mapped_column(Boolean, default=False)
+    inputs: Mapped[str] = mapped_column(Text, default="")  # JSON: what it read (revision, pledge ids and labels)
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    progress: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    started_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+    finished_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    results_sha256: Mapped[str] = mapped_column(String(64), default="")
+
+
+class RunFile(Base):
+    """One output file of a finished run (results.json, CSVs, report.html), byte for byte."""
+
+    __tablename__ = "run_files"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from backstop.errors import InputError, Problem
-from backstop.workspace import audit, auth, pledges, scenarios
+from backstop.workspace import audit, auth, pledges, runs, scenarios
 from backstop.workspace.models import AuditEvent, User
 from backstop.workspace.permissions import (
     AUDIT_READ,
@@ -259,6 +259,68 @@ def delete_pledge(pid: int, request: Request, version: int = Query(...), actor: 
     with workspace(request).db.write() as s:
         pledges.delete_pledge(s, actor, pid, version)
     return {"deleted": pid}
+
+
+# -- analysis runs (issue 16) -------------------------------------------------------------------------------
+
+
+class RunIn(BaseModel):
+    analysis: str = Field(description="'assess' (every analysis) or one name of backstop.pipeline.ANALYSES")
+    seed: int = Field(runs.DEFAULT_SEED, ge=0, le=runs.MAX_SEED)
+    quick: bool = Field(False, description="fewer Monte Carlo trials / shorter solves (previews)")
+    round_id: int | None = Field(None, description="pledge round whose pledges visible to you replace pledges.csv (default: the newest visible)")
+
+
+def _run_json(s, run) -> dict:
+    return {**runs.run_info(run, runs.scenario_name(s, run)), "files": runs.run_files(s, run)}
+
+
+@router.post("/scenarios/{name}/revisions/{number}/runs", tags=["runs"], status_code=202,
+             summary="Start an analysis run on a revision (a background job)")
+def start_run(name: str, number: int, body: RunIn, request: Request, actor: Actor = Depends(actor_of)):
+    ws = workspace(request)
+    with ws.db.write() as s:
+        run = runs.start_run(s, actor, name, number, body.analysis, seed=body.seed, quick=body.quick, round_id=body.round_id)
+        out = _run_json(s, run)
+    if ws.jobs is not None:
+        ws.jobs.wake()
+    return _ok(out, 202)
+
+
+@router.get("/runs", tags=["runs"], summary="Runs whose label includes your nation")
+def list_runs(request: Request, scenario: str | None = Query(None), actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok([runs.run_info(r, n) for r, n in runs.visible_runs(s, actor, scenario)])
+
+
+@router.get("/runs/{run_id}", tags=["runs"], summary="A run: status, progress, error, label, files (poll this)")
+def get_run(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok(_run_json(s, runs.get_run(s, actor, run_id)))
+
+
+@router.post("/runs/{run_id}/cancel", tags=["runs"], summary="Cancel a queued or running run (nothing is stored)")
+def cancel_run(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    ws = workspace(request)
+    with ws.db.write() as s:
+        out = _run_json(s, runs.cancel_run(s, actor, run_id))
+    if ws.jobs is not None:
+        ws.jobs.wake()
+    return _ok(out)
+
+
+@router.get("/runs/{run_id}/files/{filename}", tags=["runs"], summary="One output file of a run (audited download)")
+def run_file(run_id: int, filename: str, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        run, data = runs.get_file(s, actor, run_id, filename)
+        marking = runs.label_of(run).marking
+    return Response(data, media_type=_media(filename), headers={"x-backstop-marking": marking,
+                    "content-disposition": f'attachment; filename="run-{run_id}-{filename}"'})
+
+
+def _media(filename: str) -> str:
+    return {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}.get(
+        filename.rsplit(".", 1)[-1], "application/octet-stream")
 
 
 # -- audit and users -----------------------------------------------------------------------------------

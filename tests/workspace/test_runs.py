@@ -1,0 +1,128 @@
+"""Analysis runs as background jobs (issue 16): progress, reproducibility, cancel, killed workers, label propagation."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+
+import pytest
+
+from tests.workspace.conftest import AS_OF
+from tests.workspace.helpers import add_users, bundled_files_b64, close, make_client, token
+
+WAIT_S = 240  # a safety net only (quick forcegen takes seconds); no assertion depends on time
+
+
+@pytest.fixture()
+def ws(tmp_path):
+    c = make_client(f"sqlite:///{tmp_path / 'ws.db'}", AS_OF, job_workers=2)
+    add_users(c.app, [("pia", "NOR", "planner"), ("ana", "NOR", "poc"), ("fred", "FRA", "planner"), ("obs", "FRA", "observer"),
+                      ("gus", "DEU", "guarantor")])
+    h = {u: token(c, u) for u in ("pia", "ana", "fred", "obs", "gus")}
+    r = c.post("/api/scenarios/ukraine-2025/revisions", json={"files": bundled_files_b64(), "message": "bundled"}, headers=h["pia"])
+    assert r.status_code == 201, r.text
+    yield c, h
+    close(c)
+
+
+def start(c, h, analysis="forcegen", seed=7, **kw):
+    r = c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": analysis, "seed": seed, "quick": True, **kw}, headers=h)
+    assert r.status_code == 202, r.text
+    return r.json()
+
+
+def wait(c, h, rid, until=("done", "failed", "cancelled"), seen=None):
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        info = c.get(f"/api/runs/{rid}", headers=h).json()
+        if seen is not None:
+            seen.append(info["progress"])
+        if info["status"] in until:
+            return info
+        time.sleep(0.1)
+    raise AssertionError(f"run {rid} still {info['status']} after the safety net")
+
+
+def test_run_completes_with_progress_files_and_byte_identical_results(ws):
+    c, h = ws
+    seen: list[str] = []
+    a, b = start(c, h["pia"]), start(c, h["pia"])  # the same revision and seed, on two workers at once
+    assert a["status"] == "queued" and a["marking"].startswith("NOR")
+    a = wait(c, h["pia"], a["id"], seen=seen)
+    assert a["status"] == "done", a["error"]
+    assert {"results.json", "report.html", "timings.json"} <= set(a["files"]) and any(f.endswith(".csv") for f in a["files"])
+    assert any(p.startswith("running forcegen") or p == "done" for p in seen)
+    results = json.loads(c.get(f"/api/runs/{a['id']}/files/results.json", headers=h["pia"]).content)
+    assert "forcegen" in results["results"] and "runtime_s" not in json.dumps(results)
+    b = wait(c, h["pia"], b["id"])
+    ra = c.get(f"/api/runs/{a['id']}/files/results.json", headers=h["pia"]).content
+    rb = c.get(f"/api/runs/{b['id']}/files/results.json", headers=h["pia"]).content
+    assert ra == rb and a["results_sha256"] == b["results_sha256"]
+    # runs are linked to the revision and listed; observers may read but not start; unknown analysis is located
+    assert [r["id"] for r in c.get("/api/runs?scenario=ukraine-2025", headers=h["pia"]).json()] == [b["id"], a["id"]]
+    assert c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": "forcegen"}, headers=h["obs"]).status_code == 403
+    bad = c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": "strike"}, headers=h["pia"])
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "analysis"
+    assert c.post("/api/scenarios/ukraine-2025/revisions/9/runs", json={"analysis": "forcegen"}, headers=h["pia"]).status_code == 404
+
+
+def test_cancel_and_killed_worker_leave_nothing_stored(ws):
+    c, h = ws
+    ws_ = c.app.state.ws
+    # cancel while queued or running: cancelled, no files
+    a = start(c, h["pia"], analysis="assess")
+    r = c.post(f"/api/runs/{a['id']}/cancel", headers=h["pia"])
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    assert c.post(f"/api/runs/{a['id']}/cancel", headers=h["pia"]).status_code == 409
+    # kill the worker of a running job: failed with the reason, no files
+    b = start(c, h["pia"], analysis="assess")
+    wait(c, h["pia"], b["id"], until=("running",))
+    deadline = time.monotonic() + WAIT_S
+    while ws_.jobs.pid_of(b["id"]) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(ws_.jobs.pid_of(b["id"]), signal.SIGKILL)
+    b = wait(c, h["pia"], b["id"])
+    assert b["status"] == "failed" and "killed" in b["error"] and b["files"] == []
+    a = c.get(f"/api/runs/{a['id']}", headers=h["pia"]).json()
+    assert a["status"] == "cancelled" and a["files"] == []
+    assert c.get(f"/api/runs/{b['id']}/files/results.json", headers=h["pia"]).status_code == 404
+    assert not list(ws_.jobs.scratch.iterdir())  # scratch folders removed
+
+
+def test_worker_failure_is_reported_in_one_line(tmp_path):
+    from backstop.workspace.jobs import execute
+
+    job = tmp_path / "job"
+    job.mkdir()
+    with pytest.raises(SystemExit):
+        execute({"files": {"scenario.toml": b"name = [broken"}, "analysis": "forcegen", "seed": 1, "quick": True}, str(job))
+    assert (job / "error").read_text().strip() and not (job / "out").exists()
+
+
+def test_result_from_national_only_pledge_is_visible_to_that_nation_alone(ws):
+    c, h = ws
+    r = c.post("/api/rounds", json={"name": "R1", "releasable_to": ["COALITION"]}, headers=h["pia"])
+    assert r.status_code == 201, r.text
+    rid = r.json()["id"]
+    pledge = {"id": "NOR-X1", "capability": "mech_battalion", "quantity": 2}
+    r = c.post(f"/api/rounds/{rid}/pledges", json={"data": pledge}, headers=h["ana"])  # national-only by default
+    assert r.status_code == 201, r.text
+    nor = wait(c, h["pia"], start(c, h["pia"], analysis="overview")["id"])
+    assert nor["status"] == "done", nor["error"]
+    assert nor["marking"] == "NOR ONLY" and [p["pledge_id"] for p in nor["inputs"]["pledges"]] == ["NOR-X1"]
+    fra = wait(c, h["fred"], start(c, h["fred"], analysis="overview")["id"])
+    assert fra["inputs"]["pledges"] == [] and "NOR" in fra["releasable_to"]
+    for who in ("fred", "obs", "gus"):  # every route: run, file, list
+        assert c.get(f"/api/runs/{nor['id']}", headers=h[who]).status_code == 404
+        assert c.get(f"/api/runs/{nor['id']}/files/results.json", headers=h[who]).status_code == 404
+        assert nor["id"] not in [x["id"] for x in c.get("/api/runs", headers=h[who]).json()]
+        assert c.post(f"/api/runs/{nor['id']}/cancel", headers=h[who]).status_code == 404
+    assert c.get(f"/api/runs/{nor['id']}/files/results.json", headers=h["ana"]).status_code == 200
+    # once the scenario is hidden from FRA, its own run on it is 404 too
+    sc = c.get("/api/scenarios/ukraine-2025", headers=h["pia"]).json()
+    r = c.put("/api/scenarios/ukraine-2025/label", json={"releasable_to": [], "version": sc["version"]}, headers=h["pia"])
+    assert r.status_code == 200, r.text
+    assert c.get(f"/api/runs/{fra['id']}", headers=h["fred"]).status_code == 404
+    assert c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": "forcegen"}, headers=h["fred"]).status_code == 404
