@@ -19,6 +19,39 @@ ANCHORS = next(
 )
 
 
+def pytest_configure(config):
+    """Point ``BACKSTOP_CACHE_DIR`` at one temporary folder per test run (shared by the xdist
+    workers of the run, so the airspace graphs are built once), never at the user's cache.
+
+    ``BACKSTOP_TEST_CACHE_DIR`` names a folder to keep between runs instead (a developer's or a
+    CI cache); it is never removed."""
+    import tempfile
+    import uuid
+
+    keep = os.environ.get("BACKSTOP_TEST_CACHE_DIR")
+    if keep:
+        os.environ["BACKSTOP_CACHE_DIR"] = keep
+        return
+
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller's run id
+        run = config.workerinput["testrunuid"]
+    else:
+        run = getattr(config.option, "testrunuid", None) or uuid.uuid4().hex
+        if hasattr(config.option, "testrunuid"):
+            config.option.testrunuid = run  # xdist hands it to every worker
+    folder = Path(tempfile.gettempdir()) / f"backstop-test-cache-{run}"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["BACKSTOP_CACHE_DIR"] = str(folder)
+    if not hasattr(config, "workerinput"):
+        config._backstop_cache_dir = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_backstop_cache_dir", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def anchors() -> Path:
     """``../shared/anchors`` (published benchmark instances); skips the test where it is absent."""

@@ -251,8 +251,16 @@ COALITION = {
             "Prime Minister of Australia media statements, Mar 2025; AP, 'NATO holds meeting on security "
             "guarantees for Ukraine', 20 Aug 2025", False),
     "JPN": ("2025-08-20", "on_or_before",
-            "named with Australia among the ~30 coalition states (AP, 20 Aug 2025); non-European partner",
-            "AP, 'NATO holds meeting on security guarantees for Ukraine', 20 Aug 2025", False),
+            "named with Australia among the ~30 states supporting the coalition's initiative (AP, 20 Aug 2025); "
+            "non-European partner; NOT among the 26 states that committed to a land, sea or air presence on "
+            "4 Sep 2025 (Chief Cabinet Secretary Hayashi, 5 Sep 2025)",
+            "AP, 'NATO holds meeting on security guarantees for Ukraine', 20 Aug 2025; Prime Minister's Office of "
+            "Japan, press conference of the Chief Cabinet Secretary, 5 Sep 2025", False),
+    "AUT": ("2025-09-04", "on_or_before",
+            COALITION_NOT_CONFIRMED + "; attended the Paris coalition summit of 4 Sep 2025 (35 states attended, "
+            "26 committed to a presence); Austria is militarily neutral and was not reported among the 26",
+            "Élysée, coalition summit, Paris, 4 Sep 2025 (list of participants); Federal Chancellery of Austria, "
+            "statement on the Paris meeting, 4 Sep 2025", True),
 }
 for _iso in "BEL BGR HRV CYP GRC IRL LUX PRT SVN ISL".split():
     COALITION[_iso] = PARIS_MAR[:2] + (
@@ -350,7 +358,7 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
 EXPECTED_COLUMNS = {
     "states.csv": "iso3,iso2,name,source,as_of",
     "memberships.csv": ",".join(MEMBERSHIP_COLUMNS),
-    "positions.csv": "iso3,body,position,text,source,as_of,assumption",
+    "positions.csv": "iso3,body,position,stated,text,source,as_of,assumption",
     "gdp.csv": "iso3,year,gdp_usd_bn,source,as_of,assumption",
     "capabilities.csv": "id,name,domain,ground,combat,air_isr_intel,unit,description,source,as_of",
     "zones.csv": "id,name,in_ukraine,state,lat,lon,description,source,as_of",
@@ -362,6 +370,10 @@ EXPECTED_COLUMNS = {
         "engages_ballistic,pk_drone,pk_decoy,pk_cruise,pk_ballistic,note,source,as_of,assumption"
     ),
     "threat_weapons.csv": "id,name,class,speed_kmh,range_km,warhead_kg,unit_cost_usd,note,source,as_of,assumption",
+    "leaders.csv": "state,name,role,start,end,origin,warrants,note,source,as_of,assumption",
+    "summit_facts.csv": "id,kind,state,beneficiary,venue,from,until,text,source,as_of,assumption",
+    "summit_venues.csv": "icao,city,state,facts,source,as_of",
+    "icc_findings.csv": "id,state,decided,chamber,person,visit,finding,source,as_of",
     "straits.csv": "id,name,start,end,littoral_states,zones,capabilities,note,source,as_of,assumption",
     "mcm_groups.csv": "id,name,states,start,vessels,note,source,as_of,assumption",
     "air_force_nights.csv": (
@@ -381,6 +393,7 @@ VOCAB = {
         "troops_ready", "no_troops_in_ukraine", "from_neighbouring_territory", "maritime", "air_isr_only",
         "lead_nation", "air_defence_support"},
     ("positions.csv", "body"): {"coalition"},
+    ("summit_facts.csv", "kind"): {"invitation", "immunity_assurance", "overflight_offer", "avoided_airspace"},
     ("capabilities.csv", "domain"): {"land", "air", "sea", "c2", "support"},
     ("energy.csv", "kind"): {"nuclear", "hydro", "thermal", "chp", "substation", "refinery", "fuel_depot", "gas"},
     ("air_defence_systems.csv", "class"): {
@@ -422,7 +435,7 @@ def check() -> int:
                 bad = df.index[~df[col].isin(["true", "false"])].tolist()
                 if bad:
                     err(f"{name}: non-boolean {col} in rows {bad}")
-            if col in ("as_of", "start", "end", "night_start"):
+            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until", "decided"):
                 vals = df[col][df[col] != ""]
                 parsed = pd.to_datetime(vals, format="%Y-%m-%d", errors="coerce")
                 if parsed.isna().any():
@@ -446,6 +459,40 @@ def check() -> int:
         vals = set(frames[name][col]) - {""}
         if vals - states:
             err(f"{name}: {col} not in states.csv: {vals - states}")
+
+    # summit facts: codes, date order, venue references, leaders' office periods without overlap
+    for name, cols in (("leaders.csv", ["state"]), ("summit_facts.csv", ["state", "beneficiary"]), ("summit_venues.csv", ["state"]),
+                       ("icc_findings.csv", ["state"])):
+        for col in cols:
+            bad = set(frames[name][col]) - states - {""}
+            if bad:
+                err(f"{name}: {col} not in states.csv: {bad}")
+    ld = frames["leaders.csv"]
+    for st, g in ld.groupby("state"):
+        g = g.sort_values("start")
+        ends = list(g["end"])
+        for (s0, e0), s1 in zip(zip(g["start"], ends, strict=True), list(g["start"])[1:], strict=False):
+            if not e0 or e0 > s1:
+                err(f"leaders.csv: {st}: office periods overlap ({s0}..{e0 or 'open'} and from {s1})")
+        if (g["end"] != "").all():
+            err(f"leaders.csv: {st}: no office-holder today")
+        if g["start"].min() > "2015-01-01":
+            err(f"leaders.csv: {st}: office-holders not covered from 2015-01-01")
+    sf = frames["summit_facts.csv"]
+    bad = sf[(sf["until"] != "") & (sf["until"] < sf["from"])]
+    if len(bad):
+        err(f"summit_facts.csv: until before from in {bad['id'].tolist()}")
+    fact_ids = set(sf["id"])
+    for _, r in frames["summit_venues.csv"].iterrows():
+        for f in [x for x in r["facts"].split(";") if x]:
+            if f not in fact_ids:
+                err(f"summit_venues.csv: {r['icao']}: unknown fact id {f}")
+            elif sf.set_index("id").loc[f, "state"] not in (r["state"],) and sf.set_index("id").loc[f, "kind"] != "overflight_offer":
+                err(f"summit_venues.csv: {r['icao']}: fact {f} is not about {r['state']}")
+    pos = frames["positions.csv"]
+    bad = pos[pos["stated"] > pos["as_of"]]
+    if len(bad):
+        err(f"positions.csv: stated after as_of in rows {bad.index.tolist()}")
 
     m = frames["memberships.csv"]
 

@@ -73,6 +73,30 @@ def input_error(file: str, location: str, field: str, value: object, message: st
     return InputError([Problem(file, location, field, "" if value is None else str(value), message, hint)])
 
 
+class DomainError(ValueError):
+    """A fact the library cannot answer for the input it was given (e.g. a date outside the data).
+
+    Library code raises it without knowing where the value came from; the caller that does
+    (the scenario reader, a CLI command) words it with :meth:`at` as a :class:`Problem` naming
+    the file and key or option.  The CLI's fallback prints it as bad input (exit 2).
+    """
+
+    def __init__(self, field: str, value: object, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = "" if value is None else str(value)
+        self.message = message
+        self.hint = hint
+
+    def problem(self, file: str, location: str, field: str | None = None) -> Problem:
+        """The error as a :class:`Problem` at ``file``/``location``."""
+        return Problem(file, location, self.field if field is None else field, self.value, self.message, self.hint)
+
+    def at(self, file: str, location: str, field: str | None = None) -> InputError:
+        """The error as an :class:`InputError` at ``file``/``location``."""
+        return InputError([self.problem(file, location, field)])
+
+
 class MissingExtraError(ImportError):
     """An optional dependency is not installed; the message says which extra to install."""
 

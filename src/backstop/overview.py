@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from backstop.reference.states import load_positions, membership_rows, state_names
+from backstop.reference.states import membership_rows, state_names
 from backstop.results import Assumption, Result
 from backstop.scenario import Scenario
 
@@ -16,18 +16,20 @@ from backstop.scenario import Scenario
 def coalition_table(scenario: Scenario) -> pd.DataFrame:
     """The coalition as of the scenario date: members, NATO/EU status, published positions."""
     names = state_names()
-    members = scenario.members("coalition")
-    nato = set(scenario.members("nato"))
-    eu = set(scenario.members("eu"))
+    snap = scenario.snapshot
+    members = snap.members("coalition")
+    nato = set(snap.members("nato"))
+    eu = set(snap.members("eu"))
     rows = membership_rows("coalition").set_index("iso3")
-    pos = load_positions()
-    known = pos["as_of"] <= scenario.as_of.isoformat()
 
-    def _join(frame):
-        return frame.groupby("iso3")["position"].apply(lambda s: ", ".join(sorted(set(s)))).to_dict()
+    def _join(items) -> dict[str, str]:
+        out: dict[str, set[str]] = {}
+        for p in items:
+            out.setdefault(p.iso3, set()).add(p.position)
+        return {k: ", ".join(sorted(v)) for k, v in out.items()}
 
-    positions = _join(pos[known])
-    later = _join(pos[~known])
+    positions = _join(snap.positions)
+    later = _join(snap.positions_later)
     out = []
     for iso3 in sorted(set(members) | set(positions) | set(later), key=lambda c: names.get(c, c)):
         row = rows.loc[iso3] if iso3 in rows.index else None
@@ -69,7 +71,7 @@ def run(scenario: Scenario, context=None) -> Result:
     """Summarise the scenario: period, toggles, coalition as of the date, membership counts."""
     cfg = scenario.config
     coalition = coalition_table(scenario)
-    counts = {b: len(scenario.members(b)) for b in ("nato", "eu", "icc", "coalition", "airspace_closed_to_RUS")}
+    counts = {b: len(scenario.snapshot.members(b)) for b in ("nato", "eu", "icc", "coalition", "airspace_closed_to_RUS")}
     toggles = cfg.toggles
     n_members = int(coalition["coalition"].sum()) if len(coalition) else 0
     summary = [

@@ -30,8 +30,10 @@ class RunContext:
     """What a step may know beyond the scenario: earlier results, a seed, a progress callback."""
 
     results: dict[str, Result] = field(default_factory=dict)
+    timings_s: dict[str, float] = field(default_factory=dict)
     seed: int | None = None
     quick: bool = False
+    detail: bool = True
     progress: Callable[[str], None] = lambda message: None
 
     def requirements(self) -> list:
@@ -75,7 +77,9 @@ def assess(
     only: list[str] | None = None,
     seed: int | None = None,
     quick: bool = False,
+    detail: bool = True,
     on_step: Callable[[Analysis, str], None] | None = None,
+    timings_s: dict[str, float] | None = None,
 ) -> list[Result]:
     """Run the registered analyses on ``scenario`` and return the results in order.
 
@@ -87,10 +91,17 @@ def assess(
         Overrides the scenario's random seeds.
     quick : bool
         Fewer Monte Carlo trials / shorter solves (for tests and previews).
+    detail : bool
+        Compute the explanatory extras that headline figures do not need (force generation's
+        "what binds": one re-solve per caveat); sweeps turn it off.
     on_step : callable, optional
         ``on_step(analysis, "start" | "done")`` for progress displays.
+    timings_s : dict, optional
+        Filled with each analysis's wall time [s].  Timings are kept out of the results (and
+        so out of ``results.json``): the same input and seed give byte-identical results on an
+        idle and on a loaded machine.
     """
-    context = RunContext(seed=seed, quick=quick)
+    context = RunContext(seed=seed, quick=quick, detail=detail, timings_s={} if timings_s is None else timings_s)
     for step in ANALYSES:
         if only and step.name not in only and step.name != "overview":
             continue
@@ -98,7 +109,7 @@ def assess(
             on_step(step, "start")
         t0 = time.perf_counter()
         result = step.run(scenario, context)
-        result.metadata.setdefault("wall_s", round(time.perf_counter() - t0, 3))
+        context.timings_s[step.name] = time.perf_counter() - t0
         context.results[step.name] = result
         if on_step:
             on_step(step, "done")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 
 from backstop.forcegen.analysis import assess, month_label
@@ -64,10 +66,53 @@ def test_red_line_respected(result, bundled):
     assert bad.empty
 
 
+def _as_of(scenario, date):
+    """The scenario re-dated (a copy with [scenario] as_of = date)."""
+    from backstop.scenario import Scenario
+
+    meta = scenario.config.scenario.model_copy(update={"as_of": date})
+    return Scenario(scenario.config.model_copy(update={"scenario": meta}), scenario.tables, scenario.path)
+
+
 def test_positions_become_implied_caveats(bundled):
-    prob = prepare(bundled)
+    prob = prepare(_as_of(bundled, dt.date(2026, 2, 1)))
     keys = set(prob.restrictions)
     assert {"position ITA no_troops_in_ukraine", "position POL no_troops_in_ukraine", "position DEU from_neighbouring_territory", "position TUR maritime"} <= keys
+
+
+def test_positions_apply_from_the_day_they_were_stated(bundled):
+    # regression (#11): positions applied whatever the scenario's date; Germany's of 6 Jan 2026 and
+    # Türkiye's of 4 Sep 2025 must not bind a scenario as of 20 Aug 2025
+    keys = set(prepare(bundled).restrictions)
+    assert {"position ITA no_troops_in_ukraine", "position POL no_troops_in_ukraine"} <= keys
+    assert "position DEU from_neighbouring_territory" not in keys and "position TUR maritime" not in keys
+    assert "position DEU from_neighbouring_territory" not in set(prepare(_as_of(bundled, dt.date(2026, 1, 5))).restrictions)
+    assert "position DEU from_neighbouring_territory" in set(prepare(_as_of(bundled, dt.date(2026, 1, 6))).restrictions)
+
+
+def test_red_line_uses_nato_members_of_the_scenario_date(bundled):
+    # regression (#11): force generation never received the date; Sweden joined NATO on 7 Mar 2024
+    swe_ground = [i for i, p in enumerate(prepare(bundled).pledges) if p.nation == "SWE"]
+    assert swe_ground
+    before = prepare(_as_of(bundled, dt.date(2024, 3, 6)))
+    after = prepare(_as_of(bundled, dt.date(2024, 3, 7)))
+
+    def red(prob):
+        return {p.id for p in prob.pledges if p.nation == "SWE" and any(r.key == "toggle russia_red_line" for r in p.restrictions)}
+
+    assert not red(before) and red(after)
+
+
+def test_gdp_of_the_latest_year_not_after_the_date(bundled):
+    from backstop.reference.snapshot import gdp_on
+
+    df = pd.DataFrame({"iso3": ["AAA", "AAA", "BBB"], "year": [2023, 2024, 2024], "gdp_usd_bn": [1.0, 2.0, 5.0]})
+    value, year, note = gdp_on(df, dt.date(2023, 12, 31))
+    assert value == {"AAA": 1.0, "BBB": 5.0} and year == {"AAA": 2023, "BBB": 2024}
+    assert "1 state(s)" in note and "2024" in note
+    value, year, note = gdp_on(df, dt.date(2024, 1, 1))
+    assert value["AAA"] == 2.0 and not note
+    assert "latest year not after 2025" in prepare(bundled).fair_share_basis
 
 
 def test_toggles_off_fill_more(bundled):
@@ -147,8 +192,8 @@ def test_month_labels():
     assert month_label(None, 3) == "M3"
 
 
-def test_masked_caveats_priced_with_toggles_off(result):
-    bind = result.data["binding"].set_index("restriction")
+def test_masked_caveats_priced_with_toggles_off(bundled):
+    bind = assess(_as_of(bundled, dt.date(2026, 2, 1))).data["binding"].set_index("restriction")
     # Germany's position is masked by the red line, but costs fill once the toggles are lifted
     assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_unit_months"] == 0
     assert bind.loc["position DEU from_neighbouring_territory", "fill_lost_if_toggles_off"] > 0

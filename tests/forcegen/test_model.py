@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backstop.forcegen.model import Instance, build, monthly_fill, solve_lexicographic
-from backstop.forcegen.solver import MILP, solve
+from backstop.solve import MILP, solve
 
 
 def inst(**kw) -> Instance:

@@ -121,3 +121,21 @@ def test_bundled_scenario_is_clean_under_strict():
     scenario = read_scenario(None, strict=True)
     assert scenario.warnings == ()
     assert all(p.assumption and p.statement for p in scenario.rows("pledges")), "every pledge is illustrative and names its statement"
+
+
+def test_as_of_outside_the_data_is_rejected_naming_the_key(scenario_dir):
+    # regression (#11): with as_of = 2012 `validate --strict` passed and `summit` blamed --date
+    toml = scenario_dir / "scenario.toml"
+    text = toml.read_text(encoding="utf-8").replace("as_of = 2025-08-20", "as_of = 2012-05-01")
+    text = text.replace("start = 2025-09-01", "start = 2012-06-01").replace("end = 2026-08-31", "end = 2013-05-31")
+    toml.write_text(text.replace("date = 2025-09-15", "date = 2012-09-15"), encoding="utf-8")
+    for args in (("validate", str(scenario_dir)), ("validate", "--strict", str(scenario_dir)), ("summit", str(scenario_dir))):
+        code, out, err = run_cli(*args)
+        assert code == 2, args
+        assert "key scenario.as_of" in err and "2012-05-01" in err and "2015-01-01" in err, args
+        assert "key summit.date" in err and "--date" not in err and "Traceback" not in err, args
+
+
+def test_summit_date_option_outside_the_data_names_the_option():
+    code, out, err = run_cli("summit", "--date", "2012-01-01")
+    assert code == 2 and "argument --date" in err and "2012-01-01" in err and "scenario.as_of" not in err

@@ -14,7 +14,7 @@ from backstop.summit.analysis import plan
 from backstop.summit.derogations import minimal_derogations
 from backstop.summit.routing import Route, get_router
 
-OCT = dt.date(2025, 10, 20)
+OCT = dt.date(2025, 10, 16)  # the Budapest summit announced, before Bulgaria offered overflight (17 Oct)
 MASTER = frozenset({"UKR", "ROU", "BGR", "GRC", "TUR", "MDA", "HUN", "SRB", "GEO"})
 WIDE_KM = 40000.0  # no corridor cap: the search is exact and comparable with brute force
 
@@ -31,7 +31,7 @@ def budapest():
 def test_moscow_budapest_minimal_set_is_one_state(budapest):
     sc, v = budapest
     route = v["routes"]["RUS"]
-    assert route["status"] == "needs_derogation"
+    assert route["status"] == "needs_derogation" and v["verdict"] == "infeasible"  # no state had offered overflight yet
     assert set(route["derogations_needed"]) == {"POL", "SVK"}  # the shortest route's set, as before
     m = route["minimal_derogations"]
     assert m is not None and not m["capped"]
@@ -50,14 +50,14 @@ def test_moscow_budapest_minimal_route_avoids_every_other_closed_state(budapest)
     sc, v = budapest
     route = v["routes"]["RUS"]
     m = route["minimal_derogations"]
-    closed = set(closures("RUS", OCT, sc.members)) - {"HUN"} - set(m["states"])
+    closed = set(closures("RUS", sc.snapshot_on(OCT))) - {"HUN"} - set(m["states"])
     # recompute the route through the library and check it independently (land + 12 nm by WGS84 distance)
     from backstop.summit.venues import adhoc_venue, load_inputs
 
-    inputs = load_inputs(sc, OCT, sc.config.summit.immunity_assurances)
+    inputs = load_inputs(sc, sc.snapshot_on(OCT), sc.config.summit.immunity_assurances)
     rus = next(ld for ld in inputs.leaders if ld.state == "RUS")
     bud = adhoc_venue("LHBP")
-    master = frozenset(closures("RUS", OCT, sc.members))
+    master = frozenset(closures("RUS", sc.snapshot_on(OCT)))
     router = get_router(master)
     forbidden = master - {"HUN"}
     res = minimal_derogations(router, (rus.lon, rus.lat), (bud.lon, bud.lat), forbidden, {"UKR"})
@@ -113,7 +113,8 @@ def test_no_route_and_json_shape(router):
     assert set(res.states) == {"ROU", "BGR"}
     assert isinstance(res.route, Route)
     j = res.to_json()
-    assert set(j) == {"states", "distance_km", "detour_km", "capped"}
+    assert set(j) == {"states", "distance_km", "detour_km", "capped", "time_limit_hit"}
+    assert j["time_limit_hit"] is False  # the deterministic route budget, not the clock, bounds the search
 
 
 def test_caps_are_reported(router):
@@ -122,3 +123,15 @@ def test_caps_are_reported(router):
     assert res.capped and res.route is None  # two states are needed, one allowed
     res = minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=0.0)
     assert res.capped and res.to_json()["capped"] is True
+
+
+def test_time_capped_answer_is_not_served_to_a_larger_budget(router):
+    # regression (#11): the cache key left out the time budget, so a search cut off at 0 s
+    # returned its empty answer to a later call with 60 s that finds Bulgaria + Romania
+    o, t = (26.1, 44.4), (23.3, 42.7)
+    cut = minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=0.0)
+    assert cut.capped and cut.states == ()
+    full = minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=60.0)
+    assert not full.capped and full.states == ("BGR", "ROU")
+    # a complete answer serves any later call, a capped one a call with no larger budget
+    assert minimal_derogations(router, o, t, {"ROU", "BGR", "SRB"}, set(), time_s=0.0) is full

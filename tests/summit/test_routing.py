@@ -130,7 +130,7 @@ def test_route_across_the_antimeridian_avoids_the_aleutians(bundled):
 
     from backstop.summit.airspace import closures
 
-    master = frozenset(closures("RUS", dt.date(2025, 8, 15), bundled.members)) | {"UKR"}
+    master = frozenset(closures("RUS", bundled.snapshot_on(dt.date(2025, 8, 15)))) | {"UKR"}
     router = get_router(master)
     # North Pacific -> Bering Sea across the Aleutian chain, avoiding US airspace: through a gap near 180 deg
     o, d = (175.0, 48.0), (-175.0, 56.0)
@@ -142,3 +142,19 @@ def test_route_across_the_antimeridian_avoids_the_aleutians(bundled):
     assert path[:, 0].max() > 180.0  # unwrapped across the antimeridian
     assert "USA" not in overflown(path)
     assert direct.distance_km < route.distance_km < 1.1 * direct.distance_km
+
+
+def test_cache_dir_follows_platformdirs_and_the_override(monkeypatch, tmp_path):
+    # regression (#11): the graph cache was a hard-coded ~/.cache and the tests wrote there
+    import os
+
+    from platformdirs import user_cache_dir
+
+    from backstop.summit.routing import cache_dir
+
+    assert os.environ.get("BACKSTOP_CACHE_DIR"), "the test suite must point BACKSTOP_CACHE_DIR at a temporary folder"
+    assert not str(cache_dir()).startswith(user_cache_dir("backstop", appauthor=False))
+    monkeypatch.setenv("BACKSTOP_CACHE_DIR", str(tmp_path))
+    assert cache_dir() == tmp_path / "summit"
+    monkeypatch.delenv("BACKSTOP_CACHE_DIR")
+    assert str(cache_dir()) == os.path.join(user_cache_dir("backstop", appauthor=False), "summit")

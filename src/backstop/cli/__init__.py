@@ -13,7 +13,7 @@ import sys
 import typer
 
 from backstop.cli.common import err_console
-from backstop.errors import InputError, MissingExtraError
+from backstop.errors import DomainError, InputError, MissingExtraError
 
 COMMAND_MODULES = [
     "backstop.cli.core",
@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "backstop.cli.seas",
     "backstop.cli.summit",
     "backstop.cli.workspace",
+    "backstop.cli.sweep",
 ]
 
 app = typer.Typer(
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print(f"[bold red]error:[/] {len(exc.problems)} problem(s) in the input")
         for p in exc.problems:
             err_console.print(f"  - {p}", markup=False, highlight=False)
+        sys.exit(2)
+    except DomainError as exc:  # a command that did not word it itself
+        err_console.print("[bold red]error:[/] 1 problem(s) in the input")
+        err_console.print(f"  - {exc.problem('<input>', '')}", markup=False, highlight=False)
         sys.exit(2)
     except MissingExtraError as exc:
         err_console.print(f"[bold red]error:[/] {exc}")

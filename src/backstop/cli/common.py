@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 
 from backstop.errors import input_error
-from backstop.results import jsonable
 
 console = Console()
 err_console = Console(stderr=True)
@@ -50,6 +49,9 @@ def parse_codes(value: str | None, option: str, valid: set[str] | None = None, k
 
 def print_json(obj: Any) -> None:
     """Write ``obj`` as JSON to stdout (plain, machine-readable)."""
+    # numpy/pandas: imported by the commands that print JSON only
+    from backstop.results import jsonable
+
     sys.stdout.write(json.dumps(jsonable(obj), indent=2, ensure_ascii=False) + "\n")
 
 

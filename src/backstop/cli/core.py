@@ -64,11 +64,22 @@ def facts_members(
     as_json: JsonOpt = False,
 ) -> None:
     """ISO3 codes of the members of a body on a date."""
-    from backstop.reference.states import members, normalise_body, state_names
+    from backstop.reference.states import (
+        DateNotCovered,
+        UnknownBody,
+        members,
+        normalise_body,
+        state_names,
+    )
 
     date = parse_date(as_of, "--as-of") or dt.date.today()
-    key = normalise_body(body)
-    codes = members(key, date)
+    try:
+        key = normalise_body(body)
+        codes = members(key, date)
+    except UnknownBody as exc:
+        raise exc.at("<cli>", "argument --body") from None
+    except DateNotCovered as exc:
+        raise exc.at("<cli>", "argument --as-of") from None
     if as_json:
         print_json({"body": key, "as_of": date, "count": len(codes), "members": codes})
         return
@@ -106,7 +117,9 @@ _FACT_TABLES = {
     "threats": ("threat_weapons", ["id", "name", "class", "speed_kmh", "range_km", "unit_cost_usd"], "Threat weapon catalogue."),
     "ports": ("ports", ["id", "name", "state", "lat", "lon", "kind"], "Named sea and river ports."),
     "energy": ("energy", ["id", "name", "kind", "lat", "lon", "criticality"], "Major Ukrainian energy facilities."),
-    "positions": ("positions", ["iso3", "position", "text", "as_of"], "Published positions on the reassurance force."),
+    "positions": ("positions", ["iso3", "position", "stated", "text"], "Published positions on the reassurance force (each applies from the day it was stated)."),
+    "leaders": ("leaders", ["state", "name", "start", "end", "origin", "warrants"], "Leaders as dated office-holders (the summit's defaults)."),
+    "summit-facts": ("summit_facts", ["id", "kind", "state", "beneficiary", "from", "until"], "Dated host invitations, immunity assurances, overflight offers and airspace avoided in practice."),
     "gdp": ("gdp", ["iso3", "year", "gdp_usd_bn"], "Nominal GDP for burden-sharing."),
 }
 for _name, (_table, _cols, _doc) in _FACT_TABLES.items():
@@ -120,6 +133,7 @@ def assess(
     seed: SeedOpt = None,
     quick: QuickOpt = False,
     strict: StrictOpt = False,
+    sweep: Annotated[Path | None, typer.Option("--sweep", help="A sweep's output folder or sweep.parquet: adds 'what the conclusions hang on' to the report.")] = None,
 ) -> None:
     """Run every analysis on a scenario and write an offline HTML report, results.json and CSVs."""
     import time
@@ -131,6 +145,11 @@ def assess(
     from backstop.report import write_outputs
 
     t0 = time.perf_counter()
+    extra = []
+    if sweep is not None:
+        from backstop.sweep.report import hang_on_section
+
+        extra.append(hang_on_section(sweep))
     scenario = load_scenario(path, strict=strict)
     only_list = [s.strip() for s in only.split(",")] if only else None
     if only_list:
@@ -151,7 +170,7 @@ def assess(
 
         results = run_assess(scenario, only=only_list, seed=seed, quick=quick, on_step=on_step)
         task = progress.add_task("Writing report...", total=1)
-        write_outputs(out, scenario, results)
+        write_outputs(out, scenario, results, extra)
         progress.update(task, completed=1, description="Report written")
     console.print(f"[green]wrote[/] {out / 'report.html'}, {out / 'results.json'} and CSVs in {time.perf_counter() - t0:.1f} s")
     for r in results:

@@ -92,7 +92,7 @@ def render(result) -> None:
                                  [(r["id"], r["zone"], f"{r['filled_with_all']:.0f}", f"{r['filled_without']:.0f}", f"{r['lost']:.0f}") for r in wd["requirements"]]))
     m = d["model"]
     console.print(f"[dim]model: {m['rows']} rows x {m['columns']} columns, {m['nonzeros']} nonzeros; {m['pairs']} pledge-line pairs; "
-                  + ", ".join(f"{s['stage']} {s['status']} in {s['runtime_s']:.2f} s" for s in m["stages"]) + "[/]", highlight=False)
+                  + ", ".join(f"{s['stage']} {s['status']} ({s['iterations']} iterations, {s['nodes']} nodes)" for s in m["stages"]) + "[/]", highlight=False)
     for n in m["notes"]:
         console.print(f"[yellow]note:[/] {n}", highlight=False)
 

@@ -58,7 +58,7 @@ def skies(
 def wta(
     file: Annotated[str, typer.Argument(help="Instance file (Andersen, Pavlikov and Toffolo 2022 format).")],
     method: Annotated[str, typer.Option("--method", help="exact | heuristic")] = "heuristic",
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Time limit [s] (default: exact 600; heuristic 0.9 up to 200 weapons x 400 targets, in proportion to weapons x targets beyond).")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Wall-clock safety net [s] (default: exact 600, heuristic 120); the solvers stop on work limits (rounds) or proven optimality first, so the answer does not depend on the machine.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Solve a static weapon-target assignment instance: objective and assignment."""

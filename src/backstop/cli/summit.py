@@ -28,13 +28,18 @@ def summit(
     as_json: JsonOpt = False,
 ) -> None:
     """Where can the leaders meet? Verdicts (feasible, conditional, infeasible) with reasons and routes."""
-    from backstop.reference.states import state_names
+    from backstop.reference.states import DateNotCovered, state_names
     from backstop.summit.analysis import plan
 
     scenario = load_scenario(path)
+    day = parse_date(date, "--date")
+    try:
+        scenario.snapshot_on(day or scenario.config.summit.date or scenario.as_of)
+    except DateNotCovered as exc:  # the scenario's own dates were checked when it was read
+        raise exc.at("<cli>", "argument --date", "date") from None
     result = plan(
         scenario,
-        date=parse_date(date, "--date"),
+        date=day,
         leaders=parse_codes(leaders, "--leaders") or None,
         venues=parse_codes(venues, "--venues") or None,
         allow_overflight=parse_codes(allow_overflight, "--allow-overflight", set(state_names()), "state code") or None,

@@ -300,7 +300,7 @@ def to_result(p: Plan, *, scenario_name: str = "") -> Result:
     elif len(over) and over.iloc[0].deviation > 0:
         o = over.iloc[0]
         summary.append(f"Burden: {o.nation} carries the most above its fair share ({o.share:.0%} of unit-months against a fair share of {o.fair_share:.0%}, {p.problem.fair_share_basis}).")
-    stages = [{"stage": name, "status": r.status, "objective": r.objective, "bound": r.dual_bound, "mip_gap": r.mip_gap, "runtime_s": round(r.runtime_s, 4)} for name, r in sol.stages]
+    stages = [{"stage": name, **r.summary(), "method": r.backend} for name, r in sol.stages]  # work, never time: results are reproducible
     rows, cols, nnz = sol.size
     data = {
         "status": sol.status,
@@ -327,7 +327,7 @@ def to_result(p: Plan, *, scenario_name: str = "") -> Result:
     for _key, rs in p.problem.restrictions.items():
         if rs.kind == "position":
             assumptions.append(Assumption("implied caveat", f"{rs.nation}'s published position '{rs.caveat.origin.split(':', 1)[1]}' is read as the caveat {rs.caveat.text} on all its pledges.", "positions.csv", ""))
-    meta = {"status": sol.status, "solver": "HiGHS via highspy (lexicographic: fill, fair share, cost)", "solve_s": round(sol.runtime_s, 3), "scenario": scenario_name}
+    meta = {"status": sol.status, "solver": "HiGHS via highspy (lexicographic: fill, fair share, cost)", "scenario": scenario_name}
     frames = {"requirements": req, "assignments": p.assignments, "gaps": p.gaps, "burden": p.burden, "binding": p.binding, "fill_by_zone_month": p.fill_zone_month}
     return Result("forcegen", "Force generation: who sends what, where and when", summary, data, frames, assumptions, meta)
 
@@ -349,4 +349,4 @@ def assess(scenario, extra_requirements: Sequence = (), *, without: Sequence[str
 
 def run(scenario, context) -> Result:
     """Pipeline step: scenario requirement lines plus those emitted by skies and seas."""
-    return assess(scenario, context.requirements(), quick=context.quick)
+    return assess(scenario, context.requirements(), quick=context.quick, binding=getattr(context, "detail", True))

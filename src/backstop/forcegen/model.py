@@ -27,15 +27,16 @@ priority-weighted fill ``sum_k w_r m_k y_k``; (2) subject to optimal fill, minim
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
 
-from backstop.forcegen.solver import MILP, SolveResult, solve
+from backstop.solve import MILP, SAFETY_TIME_S, SolveResult, round_with_proof, solve_highs, weakest
 
 INF = np.inf
+LATER_NODES = 30
+"""Branch-and-bound node limit of the fair-share and cost stages (a deterministic work limit)."""
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,6 @@ class Instance:
 
 
 def _replace(inst: Instance, **kw) -> Instance:
-    from dataclasses import replace
-
     return replace(inst, **kw)
 
 
@@ -430,10 +429,6 @@ def _extend(model: MILP, blocks: list[Block], lb: np.ndarray | None = None, ub: 
                 model.lb if lb is None else lb, model.ub if ub is None else ub, model.integrality)
 
 
-def _with_c(model: MILP, c: np.ndarray) -> MILP:
-    return MILP(c, model.A, model.row_lo, model.row_hi, model.lb, model.ub, model.integrality)
-
-
 @dataclass(frozen=True)
 class Solution:
     """A lexicographic solve: the per-stage results and the chosen assignment.
@@ -477,39 +472,39 @@ class Solution:
 
     @property
     def runtime_s(self) -> float:
-        return sum(r.runtime_s for _, r in self.stages)
-
-
-_RANK = {s: i for i, s in enumerate(("optimal", "time_limit", "infeasible", "unbounded", "error"))}
+        """Wall time of all stages [s] (benchmarks and logs only; never written into results)."""
+        return sum(r.time_s for _, r in self.stages)
 
 
 def solve_lexicographic(
     inst: Instance,
     *,
     stages: tuple[str, ...] = ("fill", "fair", "cost"),
-    time_limit_s: float = 60.0,
-    later_gap: float = 1e-3,
+    time_limit_s: float = SAFETY_TIME_S,
+    later_gap: float = 1e-4,
+    later_nodes: int = LATER_NODES,
     later_time_s: float | None = None,
     later_options: dict | None = None,
 ) -> Solution:
     r"""Solve the lexicographic objectives in ``stages`` order (``fill`` first); true lexicographic order.
 
-    1. **Fill**: the MILP to proven optimality :math:`z_1^*`, and its LP relaxation (a tenth of
-       the time) for the duals.  :func:`optimal_face` turns them into bound fixings and tight rows
-       that every plan of fill :math:`\ge z_1^*` satisfies; when the LP bound equals :math:`z_1^*`
-       (the aggregated rotation-block model is nearly integral: it does on the benchmark) the
-       restricted set *is* the set of fill-optimal plans, so the later stages need no dense
-       ``fill >= z1*`` row (which left HiGHS without an incumbent in 60 s).  Otherwise the row is
-       added to the fixings.
-    2. **Fair share**: two LPs give the range of the total :math:`S` over the restricted set; when
-       it is one value the targets :math:`f_n S` are constants, the rows stay sparse and
-       :func:`define_fair_share_hull` tightens the LP to the rounding floor; otherwise :math:`S` is a
-       variable row.  Starts from the stage-1 plan (``setSolution``).
-    3. **Cost**, with :math:`\sum_n d_n \le D^*` and :func:`define_burden_window`, from the stage-2 plan.
+    1. **Fill** (:func:`solve_fill`): the LP relaxation, and an integer plan that meets its bound
+       (proven optimal) by :func:`backstop.solve.round_with_proof`, else the MILP.  The LP's duals
+       feed :func:`optimal_face`: bound fixings and tight rows that every plan of fill
+       :math:`\ge z_1^*` satisfies; when the LP bound equals :math:`z_1^*` (it does on the
+       benchmark: the aggregated rotation-block model is nearly integral) the restricted set *is*
+       the set of fill-optimal plans and the later stages need no dense ``fill >= z1*`` row
+       (:func:`restrict_to_fill_face`).
+    2. **Fair share** (:func:`fair_share_face`): when the total :math:`S` is the same on every
+       fill-optimal plan the targets :math:`f_n S` are constants, the rows stay sparse and
+       :func:`define_fair_share_hull` tightens the LP to the rounding floor.
+    3. **Cost**, with :math:`\sum_n d_n \le D^*` and :func:`define_burden_window`.
 
-    Later stages stop at relative gap ``later_gap`` (fair share: absolute gap ``later_gap * S``,
-    a share of the force's unit-months) or after ``later_time_s`` (default ``time_limit_s``) and
-    report the gap proven; a stage that fails keeps the previous plan.
+    Each later stage (:func:`solve_later_stage`) tries the LP-and-rounding proof first, then
+    HiGHS's branch and bound from the previous stage's plan, stopped at relative gap
+    ``later_gap`` or after ``later_nodes`` nodes (a deterministic work limit: status
+    ``work_limit``, the proven gap reported); ``later_time_s`` (default ``time_limit_s``) is only
+    a wall-clock safety net (status ``time_limit``).  A stage that fails keeps the previous plan.
     """
     if stages[0] != "fill":
         raise ValueError("the first stage must be 'fill'")
@@ -517,81 +512,111 @@ def solve_lexicographic(
         if name not in ("fair", "cost"):
             raise ValueError(f"unknown stage {name!r}")
     later_time_s = time_limit_s if later_time_s is None else later_time_s
-    fair = "fair" in stages
     m1, lay = build(inst, fair=False)
-    size = m1.shape
-    results: list[tuple[str, SolveResult]] = []
-    c1 = -fill_objective(inst, lay)
-    res = solve(_with_c(m1, c1), time_limit_s=time_limit_s)
-    results.append(("fill", res))
-    status = res.status
+    res, lp = solve_fill(inst, lay, m1, safety_time_s=time_limit_s)
+    results: list[tuple[str, SolveResult]] = [("fill", res)]
     if not res.has_solution:
-        return Solution(status, None, 0.0, 0.0, 0.0, tuple(results), size)
+        return Solution(res.status, None, 0.0, 0.0, 0.0, tuple(results), m1.shape)
     x = res.x
     notes: list[str] = []
     exact = total_fixed = False
     if len(stages) > 1:
-        t0 = time.perf_counter()
-        lp = solve(_with_c(m1, c1), time_limit_s=time_limit_s, relax=True)
-        face = m1
-        if lp.status == "optimal" and lp.col_dual is not None:
-            face, exact = optimal_face(_with_c(m1, c1), lp, float(res.objective))
-        if not exact:
-            z1 = float(-res.objective)
-            face = _extend(face, [(sp.coo_array(-c1.reshape(1, -1)), np.array([z1 - 1e-9 * max(1.0, abs(z1))]), np.array([INF]))])
-            notes.append("fill stage: LP bound above the optimum, later stages keep fill >= optimum with one dense row")
-        else:
-            notes.append("fill stage: LP bound = optimum, later stages search its LP optimal face (complementary slackness), no dense row")
+        face, exact = restrict_to_fill_face(inst, lay, m1, res, lp, notes)
         x = _complete(inst, lay, x[: lay.n_y + lay.n_z])
         total = None
-        if fair:
-            face = MILP(face.c, face.A, face.row_lo, face.row_hi, np.r_[face.lb[: lay.d0], np.zeros(lay.n_d + 1)],
-                        np.r_[face.ub[: lay.d0], np.full(lay.n_d + 1, INF)], face.integrality)
-            cS = np.zeros(lay.n)
-            cS[: lay.n_y] = inst.pair_months
-            lo = solve(_with_c(face, cS), time_limit_s=time_limit_s, relax=True)
-            hi = solve(_with_c(face, -cS), time_limit_s=time_limit_s, relax=True)
-            if lo.status == hi.status == "optimal" and np.floor(-hi.objective + 1e-6) <= np.ceil(lo.objective - 1e-6):
-                total = float(x[lay.s])
-                total_fixed = True
-                lb, ub = face.lb.copy(), face.ub.copy()
-                lb[lay.s] = ub[lay.s] = total
-                face = _extend(face, [define_fair_share(inst, lay, total), define_fair_share_hull(inst, lay, total), define_total(inst, lay, total)], lb, ub)
-                notes.append(f"fair-share stage: total S = {total:g} unit-months on every fill-optimal plan, targets constant, convex-hull rows added")
-            else:
-                face = _extend(face, [define_fair_share(inst, lay, None)])
-                notes.append("fair-share stage: total S varies over the fill-optimal plans, kept as a variable (one dense row)")
-        prep = time.perf_counter() - t0
+        if "fair" in stages:
+            face, total = fair_share_face(inst, lay, face, x, notes, safety_time_s=time_limit_s)
+            total_fixed = total is not None
         for name in stages[1:]:
-            if name == "fair":
-                c = fair_objective(inst, lay)
-                abs_gap = later_gap * max(1.0, float(x[lay.s]))
-                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=1e-9, mip_abs_gap=abs_gap, start=x, options=later_options)
-            else:
-                c = cost_objective(inst, lay)
-                r = solve(_with_c(face, c), time_limit_s=later_time_s, mip_rel_gap=later_gap, start=x, options=later_options)
-            if prep:
-                from dataclasses import replace
-
-                r = replace(r, runtime_s=r.runtime_s + prep)  # the LPs that shaped the stage count in its time
-                prep = 0.0
+            c = fair_objective(inst, lay) if name == "fair" else cost_objective(inst, lay)
+            r = solve_later_stage(face.with_c(c), x, gap=later_gap, nodes=later_nodes, safety_time_s=later_time_s, options=later_options)
             results.append((name, r))
-            if _RANK[r.status] > _RANK[status]:
-                status = r.status
             if not r.has_solution:
                 break
             x = r.x
-            value = float(c @ x)
-            blocks = [(sp.coo_array(c.reshape(1, -1)), np.array([-INF]), np.array([value + 1e-7 * max(1.0, abs(value))]))]
-            if name == "fair" and total is not None:
-                blocks.append(define_burden_window(inst, lay, total, value))
-            face = _extend(face, blocks)
+            face = _keep_stage_optimal(inst, lay, face, name, c, x, total)
+    return _solution(inst, lay, x, tuple(results), m1.shape, exact, total_fixed, tuple(notes))
+
+
+def solve_fill(inst: Instance, lay: Layout, m1: MILP, *, safety_time_s: float = SAFETY_TIME_S) -> tuple[SolveResult, SolveResult]:
+    """The fill stage: its LP relaxation (duals for the later stages) and a proven-optimal plan.
+
+    The LP bound is met by rounding (:func:`backstop.solve.round_with_proof`) whenever the
+    relaxation is integral up to a few columns; otherwise HiGHS's branch and bound from the LP
+    (to proven optimality, ``safety_time_s`` as the only limit).  Returns (stage result, LP).
+    """
+    model = m1.with_c(-fill_objective(inst, lay))
+    lp = solve_highs(model, relax=True, safety_time_s=safety_time_s)
+    res = round_with_proof(model, lp, levels=1, safety_time_s=safety_time_s)
+    if res is None or res.status != "optimal":
+        start = res.x if res is not None else None
+        res = solve_highs(model, safety_time_s=safety_time_s, start=start)
+        res = replace(res, time_s=res.time_s + lp.time_s)
+    return res, lp
+
+
+def restrict_to_fill_face(inst: Instance, lay: Layout, m1: MILP, res: SolveResult, lp: SolveResult, notes: list[str]) -> tuple[MILP, bool]:
+    """The fill-optimal plans as a model: :func:`optimal_face` when the LP bound is tight, else one dense row."""
+    c1 = -fill_objective(inst, lay)
+    face, exact = m1, False
+    if lp.status == "optimal" and lp.col_dual is not None:
+        face, exact = optimal_face(m1.with_c(c1), lp, float(res.objective))
+    if not exact:
+        z1 = float(-res.objective)
+        face = _extend(face, [(sp.coo_array(-c1.reshape(1, -1)), np.array([z1 - 1e-9 * max(1.0, abs(z1))]), np.array([INF]))])
+        notes.append("fill stage: LP bound above the optimum, later stages keep fill >= optimum with one dense row")
+    else:
+        notes.append("fill stage: LP bound = optimum, later stages search its LP optimal face (complementary slackness), no dense row")
+    return face, exact
+
+
+def fair_share_face(inst: Instance, lay: Layout, face: MILP, x: np.ndarray, notes: list[str], *, safety_time_s: float = SAFETY_TIME_S) -> tuple[MILP, float | None]:
+    """Add the fair-share deviation rows; the total ``S`` as a constant when two LPs prove it one value."""
+    face = MILP(face.c, face.A, face.row_lo, face.row_hi, np.r_[face.lb[: lay.d0], np.zeros(lay.n_d + 1)],
+                np.r_[face.ub[: lay.d0], np.full(lay.n_d + 1, INF)], face.integrality)
+    cS = np.zeros(lay.n)
+    cS[: lay.n_y] = inst.pair_months
+    lo = solve_highs(face.with_c(cS), relax=True, safety_time_s=safety_time_s)
+    hi = solve_highs(face.with_c(-cS), relax=True, safety_time_s=safety_time_s)
+    if lo.status == hi.status == "optimal" and np.floor(-hi.objective + 1e-6) <= np.ceil(lo.objective - 1e-6):
+        total = float(x[lay.s])
+        lb, ub = face.lb.copy(), face.ub.copy()
+        lb[lay.s] = ub[lay.s] = total
+        face = _extend(face, [define_fair_share(inst, lay, total), define_fair_share_hull(inst, lay, total), define_total(inst, lay, total)], lb, ub)
+        notes.append(f"fair-share stage: total S = {total:g} unit-months on every fill-optimal plan, targets constant, convex-hull rows added")
+        return face, total
+    notes.append("fair-share stage: total S varies over the fill-optimal plans, kept as a variable (one dense row)")
+    return _extend(face, [define_fair_share(inst, lay, None)]), None
+
+
+def solve_later_stage(model: MILP, start: np.ndarray, *, gap: float, nodes: int, safety_time_s: float, options: dict | None = None) -> SolveResult:
+    """A later stage: the LP-and-rounding proof, else branch and bound from ``start`` to ``gap`` or ``nodes``."""
+    lp = solve_highs(model, relax=True, safety_time_s=safety_time_s)
+    res = round_with_proof(model, lp, levels=0, safety_time_s=safety_time_s)
+    if res is not None and res.status == "optimal":
+        return res
+    if res is not None and float(model.c @ res.x) < float(model.c @ start):
+        start = res.x
+    r = solve_highs(model, mip_rel_gap=gap, mip_abs_gap=1e-9, node_limit=nodes, safety_time_s=safety_time_s, start=start, options=options)
+    return replace(r, time_s=r.time_s + lp.time_s, iterations=r.iterations + lp.iterations)
+
+
+def _keep_stage_optimal(inst: Instance, lay: Layout, face: MILP, name: str, c: np.ndarray, x: np.ndarray, total: float | None) -> MILP:
+    """The face of the next stage: this stage's objective kept at (within 1e-7 of) its value."""
+    value = float(c @ x)
+    blocks = [(sp.coo_array(c.reshape(1, -1)), np.array([-INF]), np.array([value + 1e-7 * max(1.0, abs(value))]))]
+    if name == "fair" and total is not None:
+        blocks.append(define_burden_window(inst, lay, total, value))
+    return _extend(face, blocks)
+
+
+def _solution(inst: Instance, lay: Layout, x: np.ndarray, results: tuple, size, exact: bool, total_fixed: bool, notes: tuple) -> Solution:
     y = np.round(x[: lay.n_y])
     fillv = float(fill_objective(inst, lay)[: lay.n_y] @ y)
     b = burden(inst, y)
     dev = float(np.abs(b - inst.fair_share * b.sum()).sum())
     cost = float(cost_objective(inst, lay)[: lay.n_y] @ y)
-    return Solution(status, y, fillv, dev, cost, tuple(results), size, exact, total_fixed, tuple(notes))
+    return Solution(weakest(*(r.status for _, r in results)), y, fillv, dev, cost, results, size, exact, total_fixed, notes)
 
 
 def _complete(inst: Instance, lay: Layout, yz: np.ndarray) -> np.ndarray:

@@ -126,6 +126,17 @@ class PairMeta:
     excluded: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
 
+RED_LINE = Restriction("toggle russia_red_line", "toggle", "", Caveat("not_in", ("UKR",), "not_in:UKR", "toggle:russia_red_line"))
+"""Russia's red line (toggle ``russia_red_line``): no ground unit of a NATO member inside Ukraine."""
+US_AIR_ISR_ONLY = Restriction("toggle us_air_isr_only", "toggle", "", Caveat("air_isr_only", (), "air_isr_only", "toggle:us_air_isr_only"))
+"""The US contribution limited to air, ISR and intelligence (toggle ``us_air_isr_only``)."""
+
+
+def red_line_applies(nation_in_nato: bool, ground: bool) -> bool:
+    """Whether :data:`RED_LINE` restricts a pledge: a ground capability of a NATO member."""
+    return nation_in_nato and ground
+
+
 def prepare(
     scenario,
     extra_requirements: Sequence[Requirement] = (),
@@ -133,6 +144,9 @@ def prepare(
     taxonomy: Taxonomy | None = None,
 ) -> ForceProblem:
     """Validate the scenario's force-generation inputs into a :class:`ForceProblem`.
+
+    Date-dependent facts (NATO members for the red line, published positions, the GDP year of
+    fair shares) come from ``scenario.snapshot``, the reference facts as of the scenario's date.
 
     Raises
     ------
@@ -142,94 +156,95 @@ def prepare(
     """
     tax = taxonomy or load_taxonomy()
     cfg = scenario.config.forcegen
-    toggles = scenario.config.toggles
-    H = cfg.horizon_months
+    snap = scenario.snapshot
     problems: list[Problem] = []
-    from backstop.reference.states import state_names
+    reqs = _requirements(scenario, extra_requirements, tax, cfg.horizon_months, problems)
+    items = []
+    for row, where, nation, cavs in _valid_pledges(scenario, tax, problems):
+        restr = _restrictions(nation, row.capability, cavs, snap, scenario.config.toggles, tax, where)
+        restr += straits_restrictions(scenario, nation, row.capability)
+        start, end = int(row.available_from_month), int(min(row.available_to_month or cfg.horizon_months, cfg.horizon_months))
+        if start > cfg.horizon_months:
+            continue  # available only after the horizon: contributes nothing
+        items.append(PledgeItem(row.id, nation, row.capability, int(row.quantity), start, end, float(row.cost_usd_per_month), tuple(restr),
+                                f"pledges.csv {where}", bool(row.assumption), row.statement))
+    nations = sorted({p.nation for p in items})
+    shares, basis, notes = _fair_shares(scenario, snap, nations, problems)
+    if problems:
+        raise InputError(problems)
+    return ForceProblem(tuple(reqs), tuple(items), tax, cfg.horizon_months, cfg.rotation_months, cfg.sustainability_rule == "one_in_three",
+                        shares, basis, tuple(notes))
 
-    states = set(state_names())
 
+def _requirements(scenario, extra: Sequence[Requirement], tax: Taxonomy, H: int, problems: list[Problem]) -> list[RequirementItem]:
+    """The scenario's requirement lines and those of earlier analyses, validated (months cut to the horizon)."""
     reqs: list[RequirementItem] = []
     seen: dict[str, str] = {}
     all_reqs = [(r, "requirements.csv", f"line {r.line}" if r.line else "") for r in scenario.rows("requirements")]
-    all_reqs += [(r, f"{r.origin} analysis", f"line id {r.id}") for r in extra_requirements]
+    all_reqs += [(r, f"{r.origin} analysis", f"line id {r.id}") for r in extra]
     for r, file, where in all_reqs:
         where = where or f"line id {r.id}"
-        bad = False
+        found: list[Problem] = []
         if r.id in seen:
-            problems.append(Problem(file, where, "id", r.id, f"duplicate requirement id (also {seen[r.id]})", "give each line a unique id"))
-            bad = True
+            found.append(Problem(file, where, "id", r.id, f"duplicate requirement id (also {seen[r.id]})", "give each line a unique id"))
         seen[r.id] = f"{file} {where}"
         if r.capability not in tax.capabilities.index:
-            problems.append(Problem(file, where, "capability", r.capability, "unknown capability", f"use one of: {', '.join(tax.capabilities.index)}"))
-            bad = True
+            found.append(Problem(file, where, "capability", r.capability, "unknown capability", f"use one of: {', '.join(tax.capabilities.index)}"))
         if r.zone not in tax.zones.index:
-            problems.append(Problem(file, where, "zone", r.zone, "unknown zone", f"use one of: {', '.join(tax.zone_ids())}"))
-            bad = True
+            found.append(Problem(file, where, "zone", r.zone, "unknown zone", f"use one of: {', '.join(tax.zone_ids())}"))
         if r.start_month > H:
-            problems.append(Problem(file, where, "start_month", str(r.start_month), f"starts after the planning horizon ({H} months)", "lower start_month or raise [forcegen] horizon_months"))
-            bad = True
-        if bad:
-            continue
-        end = min(r.end_month or H, H)
-        reqs.append(RequirementItem(r.id, r.capability, r.zone, int(r.quantity), int(r.start_month), int(end), float(r.priority), r.origin, r.note, f"{file} {where}"))
+            found.append(Problem(file, where, "start_month", str(r.start_month), f"starts after the planning horizon ({H} months)", "lower start_month or raise [forcegen] horizon_months"))
+        problems += found
+        if not found:
+            reqs.append(RequirementItem(r.id, r.capability, r.zone, int(r.quantity), int(r.start_month), int(min(r.end_month or H, H)),
+                                        float(r.priority), r.origin, r.note, f"{file} {where}"))
+    return reqs
 
-    pledge_rows: list[Pledge] = list(scenario.rows("pledges"))
-    pledging = {p.nation.upper() for p in pledge_rows}
-    nato = set(scenario.members("nato"))
-    positions = _positions()
-    items: list[PledgeItem] = []
+
+def _valid_pledges(scenario, tax: Taxonomy, problems: list[Problem]) -> Iterable[tuple[Pledge, str, str, list[Caveat]]]:
+    """``(row, where, nation, caveats)`` of every valid pledge row; the problems of the others go to ``problems``."""
+    from backstop.reference.states import state_names
+
+    states = set(state_names())
+    rows: list[Pledge] = list(scenario.rows("pledges"))
+    pledging = {p.nation.upper() for p in rows}
     pids: dict[str, int] = {}
-    for i, p in enumerate(pledge_rows):
+    for i, p in enumerate(rows):
         where = f"line {p.line}" if p.line else f"row {i + 1}"
         nation = p.nation.upper()
-        bad = False
+        found: list[Problem] = []
         if p.id in pids:
-            problems.append(Problem("pledges.csv", where, "id", p.id, f"duplicate pledge id (also line {pids[p.id]})", "give each pledge a unique id"))
-            bad = True
+            found.append(Problem("pledges.csv", where, "id", p.id, f"duplicate pledge id (also line {pids[p.id]})", "give each pledge a unique id"))
         pids[p.id] = p.line
         if nation not in states:
-            problems.append(Problem("pledges.csv", where, "nation", p.nation, "unknown nation", "use an ISO 3166-1 alpha-3 code such as FRA (`backstop facts states`)"))
-            bad = True
+            found.append(Problem("pledges.csv", where, "nation", p.nation, "unknown nation", "use an ISO 3166-1 alpha-3 code such as FRA (`backstop facts states`)"))
         if p.capability not in tax.capabilities.index:
-            problems.append(Problem("pledges.csv", where, "capability", p.capability, "unknown capability", f"use one of: {', '.join(tax.capabilities.index)}"))
-            bad = True
+            found.append(Problem("pledges.csv", where, "capability", p.capability, "unknown capability", f"use one of: {', '.join(tax.capabilities.index)}"))
         if p.available_to_month is not None and p.available_to_month < p.available_from_month:
-            problems.append(Problem("pledges.csv", where, "available_to_month", str(p.available_to_month), f"before available_from_month {p.available_from_month}", "swap or fix the months"))
-            bad = True
+            found.append(Problem("pledges.csv", where, "available_to_month", str(p.available_to_month), f"before available_from_month {p.available_from_month}", "swap or fix the months"))
         cavs, probs = parse_caveats(p.caveats, where=where)
-        problems += probs
-        if bad or probs:
-            continue
-        if sum(c.name == "only_with" for c in cavs) > 1:
-            problems.append(Problem("pledges.csv", where, "caveats", "; ".join(p.caveats), "at most one only_with caveat per pledge", "split the pledge or keep one buddy nation"))
-            continue
-        probs = check_caveats(cavs, nation=nation, capability=p.capability, tax=tax, pledging_nations=pledging, where=where)
-        if probs:
-            problems += probs
-            continue
-        restr = [Restriction(f"caveat {nation} {c.text}", "caveat", nation, c) for c in cavs]
-        for pos in positions.get(nation, ()):
-            text = POSITION_CAVEATS[pos]
-            cav, _ = parse_caveat(text, where=where, origin=f"position:{pos}")
-            restr.append(Restriction(f"position {nation} {pos}", "position", nation, cav))
-        cap = tax.capabilities.loc[p.capability]
-        if toggles.russia_red_line and nation in nato and bool(cap["ground"]):
-            restr.append(Restriction("toggle russia_red_line", "toggle", "", Caveat("not_in", ("UKR",), "not_in:UKR", "toggle:russia_red_line")))
-        if toggles.us_air_isr_only and nation == "USA":
-            restr.append(Restriction("toggle us_air_isr_only", "toggle", "", Caveat("air_isr_only", (), "air_isr_only", "toggle:us_air_isr_only")))
-        restr += straits_restrictions(scenario, nation, p.capability)
-        start = int(p.available_from_month)
-        end = int(min(p.available_to_month or H, H))
-        if start > H:
-            continue  # available only after the horizon: contributes nothing
-        items.append(PledgeItem(p.id, nation, p.capability, int(p.quantity), start, end, float(p.cost_usd_per_month), tuple(restr), f"pledges.csv {where}", bool(p.assumption), p.statement))
+        found += probs
+        if not found and sum(c.name == "only_with" for c in cavs) > 1:
+            found.append(Problem("pledges.csv", where, "caveats", "; ".join(p.caveats), "at most one only_with caveat per pledge", "split the pledge or keep one buddy nation"))
+        if not found:
+            found = check_caveats(cavs, nation=nation, capability=p.capability, tax=tax, pledging_nations=pledging, where=where)
+        problems += found
+        if not found:
+            yield p, where, nation, cavs
 
-    nations = sorted({p.nation for p in items})
-    shares, basis, notes = _fair_shares(scenario, nations, problems)
-    if problems:
-        raise InputError(problems)
-    return ForceProblem(tuple(reqs), tuple(items), tax, H, cfg.rotation_months, cfg.sustainability_rule == "one_in_three", shares, basis, tuple(notes))
+
+def _restrictions(nation: str, capability: str, cavs: list[Caveat], snap, toggles, tax: Taxonomy, where: str) -> list[Restriction]:
+    """A pledge's restrictions: its caveats, its nation's positions in force on the date, the toggles."""
+    restr = [Restriction(f"caveat {nation} {c.text}", "caveat", nation, c) for c in cavs]
+    for pos in snap.positions_of(nation):
+        if pos in POSITION_CAVEATS:
+            cav, _ = parse_caveat(POSITION_CAVEATS[pos], where=where, origin=f"position:{pos}")
+            restr.append(Restriction(f"position {nation} {pos}", "position", nation, cav))
+    if toggles.russia_red_line and red_line_applies(snap.is_member("nato", nation), bool(tax.capabilities.loc[capability, "ground"])):
+        restr.append(RED_LINE)
+    if toggles.us_air_isr_only and nation == "USA":
+        restr.append(US_AIR_ISR_ONLY)
+    return restr
 
 
 def straits_restrictions(scenario, nation: str, capability: str) -> list[Restriction]:
@@ -248,26 +263,7 @@ def straits_restrictions(scenario, nation: str, capability: str) -> list[Restric
     return [Restriction("toggle montreux_closure", "toggle", "", Caveat("not_in", tuple(c.zones), text, f"toggle:montreux_closure ({c.id}, since {c.start})"))]
 
 
-def _positions() -> dict[str, list[str]]:
-    """Published positions that imply caveats (``positions.csv``), by nation.
-
-    Positions are read as standing national policy whatever their ``as_of`` (which records when
-    the fact was last checked, not when it was first stated).
-    """
-    try:
-        from backstop.reference.states import load_positions
-
-        df = load_positions()
-    except KeyError:  # pragma: no cover - table always bundled on main
-        return {}
-    out: dict[str, list[str]] = {}
-    for iso3, pos in zip(df["iso3"], df["position"], strict=False):
-        if pos in POSITION_CAVEATS and pos not in out.get(iso3, []):
-            out.setdefault(iso3, []).append(pos)
-    return out
-
-
-def _fair_shares(scenario, nations: list[str], problems: list[Problem]) -> tuple[dict[str, float], str, list[str]]:
+def _fair_shares(scenario, snap, nations: list[str], problems: list[Problem]) -> tuple[dict[str, float], str, list[str]]:
     notes: list[str] = []
     cfg = scenario.config.forcegen
     if cfg.fair_share == "weights":
@@ -278,12 +274,11 @@ def _fair_shares(scenario, nations: list[str], problems: list[Problem]) -> tuple
         w = {r.nation.upper(): float(r.weight) for r in rows}
         basis = "fair_shares.csv weights"
     else:
-        from backstop.reference.states import load_gdp
-
-        gdp = load_gdp().sort_values("year").groupby("iso3").tail(1)
-        w = dict(zip(gdp["iso3"], gdp["gdp_usd_bn"].astype(float), strict=False))
-        years = sorted(set(gdp["year"].astype(int)))
-        basis = f"GDP-proportional (gdp.csv, {years[-1] if years else 'n/a'})"
+        w = dict(snap.gdp_usd_bn)
+        years = sorted({snap.gdp_year[n] for n in nations if n in snap.gdp_year})
+        basis = f"GDP-proportional (gdp.csv, {', '.join(map(str, years)) if years else 'n/a'}; latest year not after {snap.as_of.year})"
+        if snap.gdp_note and any(snap.gdp_year.get(n, 0) > snap.as_of.year for n in nations):
+            notes.append(snap.gdp_note)
     missing = [n for n in nations if n not in w]
     if missing:
         notes.append(f"no fair-share basis for {', '.join(missing)}: their fair share is 0")

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from backstop.forcegen.caveats import Caveat
-from backstop.forcegen.problem import ForceProblem, PledgeItem, RequirementItem, Restriction
+from backstop.forcegen.problem import (
+    RED_LINE,
+    ForceProblem,
+    PledgeItem,
+    RequirementItem,
+    Restriction,
+    red_line_applies,
+)
 from backstop.forcegen.taxonomy import Taxonomy, load_taxonomy
 
 NATIONS = (
@@ -79,8 +86,8 @@ def synthetic_problem(
         if rng.random() < caveat_rate / 3 and n_nations > 1:
             buddy = str(rng.choice([x for x in nations if x != nation]))
             restr.append(_r(nation, Caveat("only_with", (buddy,), f"only_with:{buddy}")))
-        if nation in red and bool(tax.capabilities.loc[cap, "ground"]):
-            restr.append(Restriction("toggle russia_red_line", "toggle", "", Caveat("not_in", ("UKR",), "not_in:UKR", "toggle:russia_red_line")))
+        if red_line_applies(nation in red, bool(tax.capabilities.loc[cap, "ground"])):
+            restr.append(RED_LINE)
         # a pledge whose caveats exclude every zone is a contradiction the parser rejects: drop zone caveats then
         if not any(all(r.caveat.zone_allowed(z, cap, tax) for r in restr) for z in zones):
             restr = [r for r in restr if r.caveat.name not in ("not_in", "zones", "no_combat") or r.kind == "toggle"]

@@ -13,24 +13,34 @@ from functools import lru_cache
 
 import pandas as pd
 
-from backstop.errors import input_error
+from backstop.errors import DomainError
 from backstop.reference.tables import load_table
 
 BODIES = ("nato", "eu", "icc", "coalition", "airspace_closed_to_RUS")
 """Membership bodies with dated events in ``memberships.csv``."""
 
-HISTORY_FROM = {"icc": date(2015, 1, 1), "coalition": date(2025, 1, 1)}
-"""Earliest as-of date for which the bundled history of a body is complete."""
+HISTORY_FROM = {"icc": date(2015, 1, 1)}
+"""Earliest as-of date for which the bundled history of a body is complete (the others are
+complete from their founding: NATO 1949, the EU's members since 1958, the coalition launched on
+2 Mar 2025 and the airspace closures of 2022 have no members before their first interval)."""
+
+
+class UnknownBody(DomainError):
+    """A membership body that ``memberships.csv`` does not hold."""
+
+
+class DateNotCovered(DomainError):
+    """A date for which the bundled reference history is incomplete."""
 
 BODY_ALIASES = {"airspace-closed-to-rus": "airspace_closed_to_RUS", "airspace_closed_to_rus": "airspace_closed_to_RUS"}
 
 
 def normalise_body(body: str) -> str:
-    """Canonical body key; raises :class:`~backstop.errors.InputError` for an unknown body."""
+    """Canonical body key; raises :class:`UnknownBody` for an unknown body."""
     key = BODY_ALIASES.get(body.lower(), body.lower())
     if key not in BODIES:
-        raise input_error(
-            "<cli>", "argument --body", "body", body, "unknown membership body",
+        raise UnknownBody(
+            "body", body, "unknown membership body",
             f"use one of: {', '.join(b.replace('_', '-').replace('-RUS', '-to-RUS') for b in BODIES)}",
         )
     return key
@@ -74,8 +84,8 @@ def members(
     key = normalise_body(body)
     floor = HISTORY_FROM.get(key)
     if floor is not None and as_of < floor:
-        raise input_error(
-            "<cli>", "argument --as-of", "as_of", as_of.isoformat(),
+        raise DateNotCovered(
+            "as_of", as_of.isoformat(),
             f"the bundled {key} history is complete only from {floor.isoformat()}",
             f"use a date on or after {floor.isoformat()}",
         )
@@ -98,7 +108,12 @@ def membership_rows(body: str) -> pd.DataFrame:
 
 
 def load_positions() -> pd.DataFrame:
-    """Published positions of states on the reassurance force (``positions.csv``)."""
+    """Published positions of states on the reassurance force (``positions.csv``).
+
+    ``stated`` is the date the position was first published (the cited source); ``as_of`` the
+    date the row was last checked.  Which positions hold on a date is decided by
+    :mod:`backstop.reference.snapshot`.
+    """
     return load_table("positions")
 
 

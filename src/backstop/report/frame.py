@@ -58,13 +58,16 @@ def reference_assumptions() -> list[dict[str, str]]:
     return out
 
 
-def render_report(scenario: Scenario, results: list[Result]) -> str:
-    """The whole report as one self-contained HTML string (inline CSS and SVG, no scripts from the network)."""
+def render_report(scenario: Scenario, results: list[Result], extra_sections: list[dict] | None = None) -> str:
+    """The whole report as one self-contained HTML string (inline CSS and SVG, no scripts from the network).
+
+    ``extra_sections`` (dicts with name, title, html) are appended after the analyses' sections,
+    e.g. the sweep layer's "what the conclusions hang on" (its HTML is built escaped by that layer)."""
     css = Markup((resources.files("backstop.report") / "templates" / "report.css").read_text(encoding="utf-8"))
     sections = [
         {"name": r.name, "title": r.title, "html": render_section(r, scenario), "status": r.metadata.get("status", "")}
         for r in results
-    ]
+    ] + [{**x, "html": Markup(x["html"])} for x in extra_sections or []]
     assumptions = [a.to_dict() | {"analysis": r.title} for r in results for a in r.assumptions]
     assumptions += [a | {"analysis": "Reference data"} for a in reference_assumptions()]
     template = environment().get_template("report.html.j2")

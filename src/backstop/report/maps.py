@@ -32,10 +32,24 @@ def basemap_geoms(bbox=UKRAINE_BBOX, tolerance: float = 0.03) -> dict:
 def fill_states(ax, codes, *, bbox, tolerance: float = 0.03, facecolor: str = "#9dc3e6", edgecolor: str = "#5b7fa6", zorder: float = 1.5) -> None:
     """Shade some states on a map drawn by :func:`map_axes` (same simplified geometry)."""
     geoms = basemap_geoms(bbox, tolerance)
-    for code in codes:
-        for poly in _polys(geoms[code]) if code in geoms else []:
-            x, y = poly.exterior.xy
-            ax.fill(x, y, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.4, zorder=zorder)
+    rings = [_ring(poly) for code in codes if code in geoms for poly in _polys(geoms[code])]
+    _add_polygons(ax, rings, facecolor, edgecolor=edgecolor, linewidth=0.4, zorder=zorder)
+
+
+def _ring(poly):
+    """The exterior ring of a polygon as an (n, 2) array of lon/lat."""
+    import numpy as np
+
+    return np.asarray(poly.exterior.coords)[:, :2]
+
+
+def _add_polygons(ax, rings, facecolors, *, edgecolor, linewidth: float, zorder: float) -> None:
+    """All ``rings`` as one ``PolyCollection`` (one draw call instead of one ``ax.fill`` per polygon)."""
+    if not rings:
+        return
+    from matplotlib.collections import PolyCollection
+
+    ax.add_collection(PolyCollection(rings, facecolors=facecolors, edgecolors=edgecolor, linewidths=linewidth, zorder=zorder), autolim=False)
 
 
 def _polys(geom):
@@ -58,14 +72,16 @@ def map_axes(bbox=UKRAINE_BBOX, *, width_in: float = 7.5, highlight=("UKR",), to
     fig, ax = new_figure(width_in, height)
     with plt.rc_context(STYLE):
         ax.set_facecolor(SEA)
+        rings, colors = [], []
         for code, geom in _basemap(tuple(bbox), tolerance).items():
             color = UKRAINE if code in highlight else LAND
             for poly in _polys(geom):
-                x, y = poly.exterior.xy
-                ax.fill(x, y, facecolor=color, edgecolor=BORDER, linewidth=0.5, zorder=1)
+                rings.append(_ring(poly))
+                colors.append(color)
             if labels and geom.area > 2.0:
                 c = geom.representative_point()
                 ax.text(c.x, c.y, code, fontsize=7, color="#777777", ha="center", va="center", zorder=2)
+        _add_polygons(ax, rings, colors, edgecolor=BORDER, linewidth=0.5, zorder=1)
         ax.set_xlim(lon0, lon1)
         ax.set_ylim(lat0, lat1)
         ax.set_aspect(aspect)

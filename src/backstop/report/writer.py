@@ -12,7 +12,7 @@ from backstop.results import Result, jsonable
 from backstop.scenario import Scenario
 
 
-def write_outputs(out_dir: str | Path, scenario: Scenario, results: list[Result]) -> Path:
+def write_outputs(out_dir: str | Path, scenario: Scenario, results: list[Result], extra_sections: list[dict] | None = None) -> Path:
     """Render and write every output into ``out_dir``.
 
     Everything is first written to a temporary folder beside ``out_dir`` and moved into place
@@ -25,7 +25,7 @@ def write_outputs(out_dir: str | Path, scenario: Scenario, results: list[Result]
         raise NotADirectoryError(f"{out} exists and is not a folder")
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        html = render_report(scenario, results)
+        html = render_report(scenario, results, extra_sections)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         payload = {
             "scenario": scenario.name,

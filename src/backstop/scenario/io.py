@@ -132,6 +132,21 @@ def read_table(path: Path, row: type[Row], display: str | None = None) -> tuple[
     return rows, problems
 
 
+def _date_problems(scenario: Scenario) -> list[Problem]:
+    """The scenario's dates resolved into reference snapshots (the rules every analysis applies)."""
+    from backstop.reference.states import DateNotCovered
+
+    out = []
+    for key, date in (("scenario.as_of", scenario.as_of), ("summit.date", scenario.config.summit.date)):
+        if date is None:
+            continue
+        try:
+            scenario.snapshot_on(date)
+        except DateNotCovered as exc:
+            out.append(exc.problem(SCENARIO_FILE, f"key {key}", key.split(".")[1]))
+    return out
+
+
 def read_scenario(path: str | Path | None = None, *, strict: bool = False) -> Scenario:
     """Read and validate a scenario folder (None = the bundled ``ukraine-2025``).
 
@@ -160,6 +175,9 @@ def read_scenario(path: str | Path | None = None, *, strict: bool = False) -> Sc
     if errors or config is None:
         raise InputError(errors)
     scenario = Scenario(config, tables, folder)
+    date_problems = _date_problems(scenario)
+    if date_problems:
+        raise InputError(date_problems)
     warnings = [p for p in problems if p.severity == "warning"] + run_checks(scenario)
     if strict and warnings:
         raise InputError([Problem(**{**w.to_dict(), "severity": "error"}) for w in warnings])

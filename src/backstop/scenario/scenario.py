@@ -69,8 +69,25 @@ class Scenario:
         rows = [r.model_dump() for r in self.rows(table)]
         return pd.DataFrame(rows, columns=list(spec.row.model_fields))
 
-    def members(self, body: str, as_of: dt.date | None = None) -> list[str]:
-        """Members of ``body`` as of ``as_of`` (default: the scenario's date), with its overrides."""
-        from backstop.reference.states import members
+    @property
+    def snapshot(self):
+        """The reference facts as of the scenario's date (:class:`~backstop.reference.snapshot.Snapshot`).
 
-        return members(body, as_of or self.as_of, self.config.toggles.membership_overrides)
+        Built once per date and overrides (checked when the scenario is read); every analysis
+        takes its memberships, positions, GDP, leaders, restrictions and assurances from it.
+        """
+        return self.snapshot_on(self.as_of)
+
+    def snapshot_on(self, date: dt.date):
+        """The snapshot of another date (e.g. the summit's) with the scenario's overrides.
+
+        Raises :class:`~backstop.reference.states.DateNotCovered` for a date the data do not
+        cover; the caller words it (``key summit.date``, ``argument --date``).
+        """
+        from backstop.reference.snapshot import snapshot
+
+        return snapshot(date, self.config.toggles.membership_overrides)
+
+    def members(self, body: str, as_of: dt.date | None = None) -> list[str]:
+        """Members of ``body`` on the scenario's date (or ``as_of``), from the snapshot."""
+        return (self.snapshot if as_of is None else self.snapshot_on(as_of)).members(body)

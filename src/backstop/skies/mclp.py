@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from backstop.solve import MILP, Status, solve_scipy
+
 
 @dataclass(frozen=True)
 class MCLPInstance:
@@ -41,7 +43,7 @@ class MCLPSolution:
     sites: np.ndarray
     covered: float
     upper_bound: float
-    status: str  # optimal | time_limit | heuristic
+    status: Status  # optimal | work_limit | time_limit | feasible (heuristic) | infeasible | error
     method: str
     runtime_s: float
 
@@ -89,31 +91,32 @@ def define_budget(n_sites: int, n_demand: int, p: int):
     return LinearConstraint(sp.csr_matrix(np.concatenate([np.ones(n_sites), np.zeros(n_demand)])[None, :]), p, p)
 
 
-def solve_exact(a: sp.csr_matrix, w: np.ndarray, p: int, *, time_limit: float = 600.0, lp: bool = False):
-    """Exact MCLP on HiGHS (``scipy.optimize.milp``); ``lp=True`` solves the LP relaxation (a bound).
+def solve_exact(a: sp.csr_matrix, w: np.ndarray, p: int, *, time_limit: float = 600.0, lp: bool = False) -> tuple[np.ndarray, float, float, Status]:
+    """Exact MCLP on HiGHS (through :func:`backstop.solve.solve_scipy`); ``lp=True`` solves the LP relaxation (a bound).
 
     Demand points with zero weight or no covering site are dropped (their ``y_i`` is free at 0).
-    Returns ``(sites, objective, bound, status)``.
+    ``time_limit`` [s] is a safety net (the solve runs to proven optimality).  Returns
+    ``(sites, covered, upper bound, status)``; ``sites`` is empty for the LP relaxation, whose
+    ``covered`` is the LP value.
     """
-    from scipy.optimize import Bounds, milp
-
     n_d, n_s = a.shape
     keep = (w > 0) & (np.asarray(a.sum(axis=1)).ravel() > 0)
     ak, wk = a[keep], w[keep]
     m = ak.shape[0]
-    c = np.concatenate([np.zeros(n_s), -wk])
-    cons = [define_cover(ak), define_budget(n_s, m, p)]
-    integrality = np.concatenate([np.ones(n_s), np.zeros(m)]) * (0 if lp else 1)
-    res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(0, 1), options={"time_limit": time_limit, "mip_rel_gap": 0.0, "disp": False})
+    cover, budget = define_cover(ak), define_budget(n_s, m, p)
+    model = MILP(np.concatenate([np.zeros(n_s), -wk]), sp.vstack([cover.A, budget.A], format="csr"),
+                 np.r_[np.broadcast_to(cover.lb, (m,)), budget.lb], np.r_[np.broadcast_to(cover.ub, (m,)), budget.ub],
+                 np.zeros(n_s + m), np.ones(n_s + m), np.r_[np.ones(n_s), np.zeros(m)].astype(np.uint8))
+    res = solve_scipy(model, mip_rel_gap=0.0, safety_time_s=time_limit, relax=lp)
     if res.x is None:
-        return np.array([], dtype=int), 0.0, float(w.sum()), "failed"
-    obj = -float(res.fun)
-    bound = obj if lp else -float(getattr(res, "mip_dual_bound", res.fun) or res.fun)
+        return np.array([], dtype=int), 0.0, float(w.sum()), res.status
+    obj = -float(res.objective)
     if lp:
-        return np.array([], dtype=int), obj, obj, "lp"
+        return np.array([], dtype=int), obj, obj, res.status
     sites = np.nonzero(res.x[:n_s] > 0.5)[0]
-    status = "optimal" if res.status == 0 else "time_limit"
-    return sites, covered_demand(a, w, sites), max(bound, covered_demand(a, w, sites)), status
+    bound = -float(res.dual_bound) if res.dual_bound is not None else float(w.sum())
+    cov = covered_demand(a, w, sites)
+    return sites, cov, max(bound, cov), res.status
 
 
 def greedy_interchange(a: sp.csr_matrix, w: np.ndarray, p: int, *, max_rounds: int = 100) -> np.ndarray:
@@ -169,5 +172,5 @@ def solve(inst: MCLPInstance, p: int, radius: float, method: str = "exact", time
         sites = greedy_interchange(a, w, p)
         cov = covered_demand(a, w, sites)
         _, _, lp_bound, _ = solve_exact(a, w, p, lp=True)
-        return MCLPSolution(sites=sites, covered=cov, upper_bound=max(cov, lp_bound), status="heuristic", method="greedy + interchange (gap vs LP bound)", runtime_s=time.perf_counter() - t0)
+        return MCLPSolution(sites=sites, covered=cov, upper_bound=max(cov, lp_bound), status=Status.FEASIBLE, method="greedy + interchange (gap vs LP bound)", runtime_s=time.perf_counter() - t0)
     raise ValueError(f"unknown MCLP method {method!r}")

@@ -103,8 +103,40 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
     """
     cls = np.asarray(cls, np.int64)
     site = np.asarray(site, np.int64)
-    T, S, B, C = len(cls), len(assets), len(bat), len(CLASSES)
     eng = eng or engagement(cls, site, assets, bat)
+    layout = _threat_layout(cls, site, warhead_kg, assets, eng)
+    plan = _draw_plan(bat, eng, layout.pos)
+    S, B, C = len(assets), len(bat), len(CLASSES)
+    out_cls = np.empty((trials, C))
+    out_site = np.empty((trials, S), np.float32)
+    out_val = np.empty(trials)
+    out_pop = np.empty(trials)
+    out_used = np.zeros((trials, B), np.int64)
+    for lo in range(0, trials, chunk):
+        hi = min(trials, lo + chunk)
+        u_all = rng.random((eng.n_draws, hi - lo), dtype=np.float32)  # exactly what draw_floor draws
+        alive = _engage_chunk(plan, u_all, len(layout.idx), out_used[lo:hi].T)
+        out_cls[lo:hi], out_site[lo:hi], out_val[lo:hi], out_pop[lo:hi] = _chunk_outputs(layout, alive, assets)
+    cost = out_used @ bat.cost_usd
+    return TrialOutcome(np.rint(out_cls), np.rint(out_site), out_val, out_pop, out_used, cost)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Engaged threats (``idx``), their row ``pos`` in the simulated block, the (site, class,
+    damage) groups of contiguous rows, and the constants of the threats no layer engages."""
+
+    idx: np.ndarray
+    pos: np.ndarray
+    groups: list
+    const_cls: np.ndarray
+    const_site: np.ndarray
+    const_log: np.ndarray
+
+
+def _threat_layout(cls, site, warhead_kg, assets: Assets, eng: Engagement) -> _Layout:
+    """Split threats into engaged (simulated, grouped by site, class and damage) and constants."""
+    T, S, C = len(cls), len(assets), len(CLASSES)
     dmg = np.array([DAMAGE_PER_KG.get(k, 1e-4) for k in assets.kinds])[site] * np.nan_to_num(np.asarray(warhead_kg, float))
     dmg = np.clip(dmg, 0.0, 0.999999)
     real = cls != CLASSES.index("decoy")
@@ -119,97 +151,101 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
     const_site = np.bincount(site[ne], weights=real[ne].astype(float), minlength=S).astype(float)
     const_log = np.bincount(site[ne], weights=logd[ne], minlength=S).astype(float)
     # engaged threats grouped by (site, class, damage): rows of a group are contiguous, so the
-    # outputs of a chunk come from np.add.reduceat passes instead of a matrix product
+    # outputs of a chunk come from sums over row ranges instead of a matrix product
     keys, inv = np.unique(np.column_stack([site[idx], cls[idx], logd[idx]]), axis=0, return_inverse=True)
     inv = inv.ravel()
     order = np.argsort(inv, kind="stable")
     pos = np.full(T, -1)
     pos[idx[order]] = np.arange(len(idx))
-    cols_c = [pos[c] for c in eng.cols]  # kept in arrival order (magazine cumsum)
     bounds = np.searchsorted(inv[order], np.arange(len(keys) + 1)).tolist()
     g_site, g_cls, g_logd = keys[:, 0].astype(np.int64), keys[:, 1].astype(np.int64), keys[:, 2]
     g_real = g_cls != CLASSES.index("decoy")
     groups = [(bounds[g], bounds[g + 1], int(g_cls[g]), int(g_site[g]), bool(g_real[g]), float(g_logd[g])) for g in range(len(keys))]
-    # (battery, first uniform row, number of threats, magazine binds?) -- the uniforms of a chunk
-    # are drawn by one call, (n_draws, n): battery b reads rows off:off+k (its threats in arrival order)
+    return _Layout(idx, pos, groups, const_cls, const_site, const_log)
+
+
+def _draw_plan(bat: Batteries, eng: Engagement, pos: np.ndarray) -> list:
+    """Per battery: (battery, first uniform row, threats, magazine if it binds else -1, look, pk1, pk2, rows).
+
+    The uniforms of a chunk are drawn by one call, ``(n_draws, n)``: battery ``b`` reads rows
+    ``off:off+k`` (its threats in arrival order)."""
     plan, off = [], 0
-    for b in range(B):
-        k = len(cols_c[b])
+    for b in range(len(bat)):
+        rows = pos[eng.cols[b]]  # kept in arrival order (magazine cumsum)
+        k = len(rows)
         if k:
             mag = int(bat.magazine[b])
-            plan.append((b, off, k, mag if 0 <= mag < 2 * k else -1, bool(bat.look[b]), eng.pk1[b][:, None], eng.pk2[b][:, None], cols_c[b]))
+            plan.append((b, off, k, mag if 0 <= mag < 2 * k else -1, bool(bat.look[b]), eng.pk1[b][:, None], eng.pk2[b][:, None], rows))
             off += k
     assert off == eng.n_draws
-    out_cls = np.empty((trials, C))
-    out_site = np.empty((trials, S), np.float32)
-    out_val = np.empty(trials)
-    out_pop = np.empty(trials)
-    out_used = np.zeros((trials, B), np.int64)
-    value = assets.value[:, None]
-    pop_pos = assets.population > 0
-    for lo in range(0, trials, chunk):
-        hi = min(trials, lo + chunk)
-        n = hi - lo
-        u_all = rng.random((eng.n_draws, n), dtype=np.float32)  # exactly what draw_floor draws
-        # threats on the first axis: a layer's threats are whole rows (contiguous gathers/scatters)
-        alive = np.ones((len(idx), n), dtype=bool)
-        used = out_used[lo:hi].T  # (B, n) view
-        for b, off, k, mag, look, p1, p2, cols in plan:
-            u = u_all[off : off + k]
-            a = alive[cols]
-            surv = u >= p2  # survives both shots
-            if mag >= 0:
-                # shots fired at each threat: 1 + miss (shoot-look-shoot) or 2 (shoot-shoot), only at
-                # threats still alive; the battery engages while the running total fits the magazine
-                if look:
-                    shots = np.greater_equal(u, p1)
-                    shots &= a
-                    shots = shots.view(np.int8)
-                    shots += a.view(np.int8)
-                else:
-                    shots = a.view(np.int8) * np.int8(2)
-                cs = shots.astype(np.int16) if 2 * k > 127 else shots.copy()
-                for r in range(1, k):  # cumulative sum down the arrival axis, row by row (in place)
-                    np.add(cs[r], cs[r - 1], out=cs[r])
-                over = cs > mag
-                surv |= over
-                np.logical_not(over, out=over)
-                shots *= over.view(np.int8)
-                used[b] = shots.sum(axis=0, dtype=np.int32)
-                surv &= a
-                alive[cols] = surv
+    return plan
+
+
+def _engage_chunk(plan: list, u_all: np.ndarray, n_engaged: int, used: np.ndarray) -> np.ndarray:
+    """Layers fire in order on one chunk of trials; returns who survives, (threats, n) booleans.
+
+    ``used`` (battery, n) receives the interceptors each battery fires (a view, written in place).
+    Threats are on the first axis: a layer's threats are whole rows (contiguous gathers/scatters).
+    """
+    alive = np.ones((n_engaged, u_all.shape[1]), dtype=bool)
+    for b, off, k, mag, look, p1, p2, cols in plan:
+        u = u_all[off : off + k]
+        a = alive[cols]
+        surv = u >= p2  # survives both shots
+        if mag >= 0:
+            # shots fired at each threat: 1 + miss (shoot-look-shoot) or 2 (shoot-shoot), only at
+            # threats still alive; the battery engages while the running total fits the magazine
+            if look:
+                shots = np.greater_equal(u, p1)
+                shots &= a
+                shots = shots.view(np.int8)
+                shots += a.view(np.int8)
             else:
-                fired = a.view(np.int8).sum(axis=0, dtype=np.int32)
-                surv &= a
-                alive[cols] = surv
-                if look:
-                    miss = np.greater_equal(u, p1)
-                    miss &= a
-                    fired += miss.view(np.int8).sum(axis=0, dtype=np.int32)
-                else:
-                    fired *= 2
-                used[b] = fired
-        # outputs: survivors per (site, class, damage) group (contiguous rows), then per class and site
-        cls_sum = np.zeros((C, n), np.int32)
-        cls_sum += const_cls[:, None].astype(np.int32)
-        site_sum = np.zeros((S, n), np.int32)
-        site_sum += const_site[:, None].astype(np.int32)
-        logs = np.empty((S, n))
-        logs[:] = const_log[:, None]
-        for g0, g1, c, s, real, lg in groups:
-            cnt = alive[g0:g1].view(np.int8).sum(axis=0, dtype=np.int16)
-            cls_sum[c] += cnt
-            if real:
-                site_sum[s] += cnt
-                if lg:
-                    logs[s] += lg * cnt
-        out_cls[lo:hi] = cls_sum.T
-        out_site[lo:hi] = site_sum.T
-        np.expm1(logs, out=logs)
-        out_val[lo:hi] = -(value * logs).sum(axis=0)
-        out_pop[lo:hi] = assets.population[pop_pos] @ (site_sum[pop_pos] > 0)
-    cost = out_used @ bat.cost_usd
-    return TrialOutcome(np.rint(out_cls), np.rint(out_site), out_val, out_pop, out_used, cost)
+                shots = a.view(np.int8) * np.int8(2)
+            cs = shots.astype(np.int16) if 2 * k > 127 else shots.copy()
+            for r in range(1, k):  # cumulative sum down the arrival axis, row by row (in place)
+                np.add(cs[r], cs[r - 1], out=cs[r])
+            over = cs > mag
+            surv |= over
+            np.logical_not(over, out=over)
+            shots *= over.view(np.int8)
+            used[b] = shots.sum(axis=0, dtype=np.int32)
+            surv &= a
+            alive[cols] = surv
+        else:
+            fired = a.view(np.int8).sum(axis=0, dtype=np.int32)
+            surv &= a
+            alive[cols] = surv
+            if look:
+                miss = np.greater_equal(u, p1)
+                miss &= a
+                fired += miss.view(np.int8).sum(axis=0, dtype=np.int32)
+            else:
+                fired *= 2
+            used[b] = fired
+    return alive
+
+
+def _chunk_outputs(layout: _Layout, alive: np.ndarray, assets: Assets):
+    """Leakers per class and site, value destroyed and people struck, per trial of one chunk."""
+    S, C, n = len(assets), len(CLASSES), alive.shape[1]
+    cls_sum = np.zeros((C, n), np.int32)
+    cls_sum += layout.const_cls[:, None].astype(np.int32)
+    site_sum = np.zeros((S, n), np.int32)
+    site_sum += layout.const_site[:, None].astype(np.int32)
+    logs = np.empty((S, n))
+    logs[:] = layout.const_log[:, None]
+    for g0, g1, c, s, real, lg in layout.groups:
+        cnt = alive[g0:g1].view(np.int8).sum(axis=0, dtype=np.int16)
+        cls_sum[c] += cnt
+        if real:
+            site_sum[s] += cnt
+            if lg:
+                logs[s] += lg * cnt
+    np.expm1(logs, out=logs)
+    value = -(assets.value[:, None] * logs).sum(axis=0)
+    pop_pos = assets.population > 0
+    return cls_sum.T, site_sum.T, value, assets.population[pop_pos] @ (site_sum[pop_pos] > 0)
 
 
 def draw_floor(n_draws: int, trials: int, rng: np.random.Generator, chunk: int = CHUNK) -> float:

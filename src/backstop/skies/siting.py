@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from backstop.geo import haversine_km
+from backstop.solve import MILP, Status, solve_scipy
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,6 @@ def define_budget(n_cand: int, n_layer_vars: int, n: int):
 
 def solve_exact(a: sp.csr_matrix, value: np.ndarray, n: int, pk: float, *, existing=None, max_layers: int = 3, time_limit: float = 60.0, lp: bool = False) -> SitingResult:
     """Exact layered siting on HiGHS (see the module docstring for the model)."""
-    from scipy.optimize import Bounds, milp
-
     t0 = time.perf_counter()
     m, c = a.shape
     e = np.zeros(m) if existing is None else np.asarray(existing, float)
@@ -84,17 +83,19 @@ def solve_exact(a: sp.csr_matrix, value: np.ndarray, n: int, pk: float, *, exist
     K = max(1, min(max_layers, n))
     w = np.concatenate([value * pk * q ** (e + k) for k in range(K)])  # (K*m,), layer-major
     cost = np.concatenate([np.zeros(c), -w])
-    cons = [define_layers(a, K), define_budget(c, K * m, n)]
-    integ = np.concatenate([np.ones(c), np.zeros(K * m)]) * (0 if lp else 1)
-    res = milp(cost, constraints=cons, integrality=integ, bounds=Bounds(0, 1), options={"time_limit": time_limit, "mip_rel_gap": 1e-9, "disp": False})
+    layers, budget = define_layers(a, K), define_budget(c, K * m, n)
+    model = MILP(cost, sp.vstack([layers.A, budget.A], format="csr"), np.r_[np.broadcast_to(layers.lb, (m,)), budget.lb],
+                 np.r_[np.broadcast_to(layers.ub, (m,)), budget.ub], np.zeros(c + K * m), np.ones(c + K * m),
+                 np.r_[np.ones(c), np.zeros(K * m)].astype(np.uint8))
+    res = solve_scipy(model, mip_rel_gap=1e-9, safety_time_s=time_limit, relax=lp)
     if res.x is None:
-        return SitingResult(np.array([], int), 0.0, float(value.sum()), "failed", "exact", time.perf_counter() - t0)
+        return SitingResult(np.array([], int), 0.0, float(value.sum()), res.status, "exact", time.perf_counter() - t0)
     if lp:
-        return SitingResult(np.array([], int), -float(res.fun), -float(res.fun), "lp", "LP relaxation", time.perf_counter() - t0)
+        return SitingResult(np.array([], int), -float(res.objective), -float(res.objective), res.status, "LP relaxation", time.perf_counter() - t0)
     chosen = np.nonzero(res.x[:c] > 0.5)[0]
     val = protected_value(a, value, chosen, pk, e)
-    bound = -float(getattr(res, "mip_dual_bound", res.fun) or res.fun)
-    return SitingResult(chosen, val, max(val, bound), "optimal" if res.status == 0 else "time_limit", "MILP (HiGHS)", time.perf_counter() - t0)
+    bound = -float(res.dual_bound) if res.dual_bound is not None else float(value.sum())
+    return SitingResult(chosen, val, max(val, bound), res.status, "MILP (HiGHS)", time.perf_counter() - t0)
 
 
 def solve_greedy(a: sp.csr_matrix, value: np.ndarray, n: int, pk: float, *, existing=None, rounds: int = 50) -> SitingResult:
@@ -126,4 +127,4 @@ def solve_greedy(a: sp.csr_matrix, value: np.ndarray, n: int, pk: float, *, exis
         if not improved:
             break
     lpb = solve_exact(a, value, n, pk, existing=e, lp=True).upper_bound
-    return SitingResult(np.asarray(sorted(chosen)), best, max(best, lpb), "heuristic", "greedy + interchange", time.perf_counter() - t0)
+    return SitingResult(np.asarray(sorted(chosen)), best, max(best, lpb), Status.FEASIBLE, "greedy + interchange", time.perf_counter() - t0)

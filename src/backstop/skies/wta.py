@@ -22,7 +22,9 @@ small instances, maximum-marginal-return greedy; den Broeder, Ellison and Emerli
 by :func:`vlsn_step`: one unit leaves every donor target and the units are put back, at most one
 per target, by an optimal linear assignment on the marginal-return matrix ``S^-_j p_ij`` -- an
 exact search over all cyclic and path exchanges of those units; perturbation by ruin and recreate.
-Default time budget :func:`default_budget` (0.9 s up to 200 x 400).
+It stops on work, never on time: :func:`default_rounds` perturbation rounds (or ``max_stall``
+rounds without improvement); a wall-clock ``time_limit`` is only a safety net, reported as status
+``time_limit`` when it fires.  Same instance and seed, same answer on any machine.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from backstop.highs import new_highs
+from backstop.solve import Status, result_from_highs
 
 _TINY = 1e-300
 SMALL = 20_000
@@ -71,11 +74,13 @@ class WTASolution:
     x: np.ndarray
     objective: float
     lower_bound: float
-    status: str  # "optimal" | "time_limit" | "heuristic"
+    status: Status
     method: str
     runtime_s: float
     iterations: int = 0
     history: list = field(default_factory=list)
+    time_limit_hit: bool = False
+    """The wall-clock safety net stopped the search (the answer may differ from run to run)."""
 
     @property
     def gap(self) -> float:
@@ -272,11 +277,20 @@ def ruin_recreate(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, sh
     return mmr_fill(inst, x)
 
 
-def default_budget(inst: WTAInstance) -> float:
-    """Default time budget of the heuristic [s]: 0.9 s up to 200 x 400 (80,000 weapon-target
-    pairs), growing in proportion to the number of pairs beyond (2 s at 300 x 600)."""
+SAFETY_TIME_S = 120.0
+"""Wall-clock safety net of the heuristic [s] (work limits stop it long before on the anchors)."""
+
+
+def default_rounds(inst: WTAInstance) -> int:
+    """Default work budget of the heuristic: perturbation rounds of the iterated local search.
+
+    Calibrated to about one second of one core on the anchors (50 x 100 to 300 x 600, one to
+    three units per type): the cost of a round grows with the weapon-target pairs and, more
+    slowly, with the units per type, so the rounds fall with ``m n sqrt(u)`` (from 400 to at
+    least 8)."""
     m, n = inst.shape
-    return 0.9 * max(1.0, m * n / 80_000)
+    units = max(1.0, float(np.mean(inst.units))) if m else 1.0
+    return int(max(8, min(400, round(2.4e6 / max(1.0, m * n * units**0.5)))))
 
 
 def _max_matching(gain: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -357,7 +371,8 @@ def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, 
     return x
 
 
-def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_stall: int = 200, ruin: float = 0.1, seed: int = 0) -> WTASolution:
+def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: int = 200, ruin: float | tuple[float, ...] = 0.1,
+                    seed: int = 0, time_limit: float | None = None) -> WTASolution:
     """Iterated very-large-scale-neighbourhood search (VLSN; Ahuja et al. 2007).
 
     1. Construction: round-wise assignment (:func:`assignment_rounds`); on small instances
@@ -365,12 +380,18 @@ def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_s
     2. Descent: :func:`vlsn_descent` (matching-based cyclic and path exchanges), then, on small
        instances, the move/swap local search (:func:`local_search`).
     3. Iterated local search (Lourenco, Martin and Stuetzle 2003): ruin and recreate
-       (:func:`ruin_recreate`, a share ``ruin`` of the targets), descent, keep if better; stops
-       at the time limit (default :func:`default_budget`) or after ``max_stall`` perturbations
-       without improvement.  A fixed ``seed``: same instance, same answer (up to timing).
+       (:func:`ruin_recreate`, a share ``ruin`` of the targets, cycling through the shares when
+       several are given: small ruins refine, large ones leave a basin), descent, keep if better; stops
+       after ``rounds`` perturbations (default :func:`default_rounds`) or ``max_stall`` in a row
+       without improvement.
+
+    Every stop is a count of work, so a fixed ``seed`` gives the same answer on an idle and on a
+    loaded machine.  ``time_limit`` [s] (default :data:`SAFETY_TIME_S`) is only a safety net:
+    when it fires the status is ``time_limit`` and ``time_limit_hit`` is set.
     """
     t0 = time.perf_counter()
-    deadline = t0 + (default_budget(inst) if time_limit is None else time_limit)
+    deadline = t0 + (SAFETY_TIME_S if time_limit is None else time_limit)
+    rounds = default_rounds(inst) if rounds is None else int(rounds)
     rng = np.random.default_rng(seed)
     m, n = inst.shape
     small = m * n <= SMALL
@@ -383,10 +404,11 @@ def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_s
         if o < obj:
             best, obj = x, o
     x = best
+    shares = (ruin,) if np.isscalar(ruin) else tuple(ruin)
     stall = it = 0
-    while stall < max_stall and time.perf_counter() < deadline:
+    while it < rounds and stall < max_stall and time.perf_counter() < deadline:
         it += 1
-        y = ruin_recreate(inst, x, rng, ruin)
+        y = ruin_recreate(inst, x, rng, float(shares[it % len(shares)]))
         y = vlsn_descent(inst, y, rng, deadline=deadline, patience=2)
         if small:
             y = local_search(inst, y, deadline=deadline)
@@ -395,7 +417,9 @@ def solve_heuristic(inst: WTAInstance, *, time_limit: float | None = None, max_s
             x, obj, stall = y, o, 0
         else:
             stall += 1
-    return WTASolution(x=x, objective=obj, lower_bound=0.0, status="heuristic", method="heuristic (iterated VLSN)", runtime_s=time.perf_counter() - t0, iterations=it)
+    hit = time.perf_counter() >= deadline
+    return WTASolution(x=x, objective=obj, lower_bound=0.0, status=Status.TIME_LIMIT if hit else Status.FEASIBLE,
+                       method="heuristic (iterated VLSN)", runtime_s=time.perf_counter() - t0, iterations=it, time_limit_hit=hit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,7 +445,8 @@ def solve_exact(inst: WTAInstance, *, time_limit: float = 600.0, rel_tol: float 
     incumbent.  After each MILP solve tangents are added at the solution's ``s_j`` wherever
     ``z_j`` under-estimates ``V_j e^{-s_j}``; the loop ends when ``(UB - LB)/UB <= rel_tol`` with
     ``LB`` the MILP bound (valid, since tangents under-estimate a convex function) and ``UB`` the
-    best true objective seen.  Returns status ``optimal`` or ``time_limit``.
+    best true objective seen.  Returns status ``optimal``, ``work_limit`` (``max_rounds`` cutting
+    rounds) or ``time_limit`` (the ``time_limit`` [s] safety net fired).
     """
     import highspy
 
@@ -476,12 +501,13 @@ def solve_exact(inst: WTAInstance, *, time_limit: float = 600.0, rel_tol: float 
     s_inc = (a * best_x).sum(axis=0)
     define_tangents(np.arange(n), s_inc)
 
-    lb, rounds, status = 0.0, 0, "time_limit"
+    lb, rounds, status, hit = 0.0, 0, Status.WORK_LIMIT, False
     history = []
     while rounds < max_rounds:
         rounds += 1
         remaining = time_limit - (time.perf_counter() - t0)
         if remaining <= 0:
+            status, hit = Status.TIME_LIMIT, True
             break
         h.setOptionValue("time_limit", float(remaining))
         sol = np.concatenate([best_x.ravel().astype(float), v * np.exp(-(a * best_x).sum(axis=0))])
@@ -489,12 +515,13 @@ def solve_exact(inst: WTAInstance, *, time_limit: float = 600.0, rel_tol: float 
         hs.col_value = list(sol)
         h.setSolution(hs)
         h.run()
-        ms = h.getModelStatus()
-        info = h.getInfo()
-        lb = max(lb, float(info.mip_dual_bound))
-        if ms != highspy.HighsModelStatus.kOptimal:
+        res = result_from_highs(h, n_cols=nx + n, integrality=np.r_[np.ones(nx), np.zeros(n)])
+        if res.dual_bound is not None:
+            lb = max(lb, float(res.dual_bound))
+        if res.status != Status.OPTIMAL or res.x is None:
+            status, hit = (res.status, res.time_limit_hit) if res.status != Status.OPTIMAL else (Status.ERROR, False)
             break
-        col = np.asarray(h.getSolution().col_value)
+        col = res.x
         x = np.rint(col[:nx]).reshape(m, n).astype(np.int64)
         z = col[nx:]
         s = (a * x).sum(axis=0)
@@ -504,18 +531,18 @@ def solve_exact(inst: WTAInstance, *, time_limit: float = 600.0, rel_tol: float 
             ub, best_x = obj, x
         history.append((rounds, lb, ub))
         if ub - lb <= rel_tol * max(ub, 1e-12):
-            status = "optimal"
+            status = Status.OPTIMAL
             break
         viol = np.nonzero(true - z > rel_tol * max(ub, 1e-12) / n)[0]
         if len(viol) == 0:
-            status = "optimal"
+            status = Status.OPTIMAL
             break
         define_tangents(viol, s[viol])
-    return WTASolution(x=best_x, objective=ub, lower_bound=min(lb, ub), status=status, method="exact (outer approximation, HiGHS)", runtime_s=time.perf_counter() - t0, iterations=rounds, history=history)
+    return WTASolution(x=best_x, objective=ub, lower_bound=min(lb, ub), status=status, method="exact (outer approximation, HiGHS)", runtime_s=time.perf_counter() - t0, iterations=rounds, history=history, time_limit_hit=hit)
 
 
 def solve(inst: WTAInstance, method: str = "heuristic", time_limit: float | None = None) -> WTASolution:
-    """Dispatch: ``exact`` (outer approximation) or ``heuristic`` (greedy + local search)."""
+    """Dispatch: ``exact`` (outer approximation) or ``heuristic`` (iterated VLSN); ``time_limit`` is a safety net."""
     if method == "exact":
         return solve_exact(inst, time_limit=600.0 if time_limit is None else time_limit)
     if method == "heuristic":

@@ -13,14 +13,12 @@ overflight derogations named in the scenario or on the command line lift any clo
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import shapely
 
-from backstop.reference import load_table
 from backstop.summit.obstacles import TERRITORIAL_SEA_KM
 
 
@@ -35,38 +33,27 @@ class Closure:
     assumption: bool = False
 
 
-@lru_cache(maxsize=1)
-def load_restrictions():
-    """Bundled airspace restrictions other than the closures to Russian aircraft."""
-    df = load_table("airspace_restrictions")
-    df["waivable_by_host"] = df["waivable_by_host"].str.lower().eq("true")
-    return df
+def closures(leader_state: str, snapshot) -> dict[str, Closure]:
+    """ISO3 -> :class:`Closure` for a leader of ``leader_state`` on the snapshot's date.
 
-
-def closures(leader_state: str, date: dt.date, members) -> dict[str, Closure]:
-    """ISO3 -> :class:`Closure` for a leader of ``leader_state`` on ``date``.
-
-    ``members(body, date)`` gives dated memberships (``Scenario.members``, so overrides apply).
+    ``snapshot`` (:class:`~backstop.reference.snapshot.Snapshot`) gives the dated memberships
+    (scenario overrides applied) and the airspace restrictions in force.
     """
     from backstop.reference.states import membership_rows
 
     out: dict[str, Closure] = {}
     if leader_state == "RUS":
         rows = membership_rows("airspace_closed_to_RUS").drop_duplicates("iso3").set_index("iso3")
-        for iso3 in members("airspace_closed_to_RUS", date):
+        for iso3 in snapshot.members("airspace_closed_to_RUS"):
             r = rows.loc[iso3] if iso3 in rows.index else None
             out[iso3] = Closure(
                 iso3, True, "" if r is None else r["note"], "" if r is None else r["source"],
                 bool(r["assumption"]) if r is not None else False,
             )
-    df = load_restrictions()
-    iso = date.isoformat()
-    for _, r in df.iterrows():
-        if r["closed_to"] not in ("ALL", leader_state) or r["airspace"] == leader_state and r["closed_to"] != "ALL":
+    for r in snapshot.airspace:
+        if r.closed_to not in ("ALL", leader_state) or r.airspace == leader_state and r.closed_to != "ALL":
             continue
-        if r["start"] > iso or (r["end"] and iso >= r["end"]):
-            continue
-        out[r["airspace"]] = Closure(r["airspace"], bool(r["waivable_by_host"]), r["note"], r["source"], bool(r["assumption"]))
+        out[r.airspace] = Closure(r.airspace, r.waivable_by_host, r.note, r.source, r.assumption)
     return out
 
 

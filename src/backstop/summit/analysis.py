@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from backstop.errors import InputError, Problem
+from backstop.reference.snapshot import SummitFact
 from backstop.reference.states import state_names
 from backstop.results import Assumption, Result
 from backstop.summit.airspace import Closure, closures
@@ -26,7 +27,6 @@ from backstop.summit.law import LEVELS, Finding, active_warrants, icc_findings
 from backstop.summit.routing import Route, get_router
 from backstop.summit.venues import LeaderInput, SummitInputs, VenueInput, adhoc_venue, load_inputs
 
-EARLIEST = dt.date(1945, 1, 1)
 OVERFLOWN_STEP_KM = 25.0
 """Spacing [km] of the route points tested for the states overflown."""
 CRUISE_SOURCE = (
@@ -65,9 +65,16 @@ class LegResult:
         }
 
 
-def _check_date(date: dt.date) -> None:
-    if date < EARLIEST:
-        raise InputError([Problem("<cli>", "argument --date", "date", date.isoformat(), "date before 1945 (before the UN Charter and any of the data)", "use a date from 2015 on, e.g. 2025-10-20")])
+@dataclass(frozen=True)
+class _Leg:
+    """A routed leg before the states overflown are known."""
+
+    venue: VenueInput
+    status: str
+    route: Route | None
+    inside: tuple[str, ...] = ()
+    """Waivable closed states containing the origin or the venue (their derogation is unavoidable)."""
+    minimal: MinimalDerogations | None = None
 
 
 def _names(codes, names) -> str:
@@ -94,28 +101,52 @@ def _minimal_sentence(leg: LegResult, names) -> str:
 
 
 class SummitPlanner:
-    """Routes and verdicts for one scenario, date and set of toggles (routers cached per leader)."""
+    """Routes and verdicts for one scenario, one snapshot (the summit date) and one set of toggles.
 
-    def __init__(self, scenario, date: dt.date, allow_overflight=(), avoid_icc: bool = False, cruise_kmh: float = 850.0, ground_h: float = 0.5):
-        _check_date(date)
+    Every date-dependent fact (Rome Statute parties, airspace closures) comes from ``snapshot``
+    (:meth:`backstop.scenario.Scenario.snapshot_on` of the summit date).  Routers are cached per
+    leader.
+    """
+
+    def __init__(self, scenario, snapshot, allow_overflight=(), avoid_icc: bool = False, cruise_kmh: float = 850.0, ground_h: float = 0.5):
         self.scenario = scenario
-        self.date = date
+        self.snapshot = snapshot
+        self.date = snapshot.as_of
         self.allow = set(allow_overflight)
         self.avoid_icc = avoid_icc
         self.cruise_kmh = cruise_kmh
         self.ground_h = ground_h
         self.names = state_names()
-        try:
-            self.icc = set(scenario.members("icc", date))
-        except InputError as exc:
-            raise InputError([Problem("<cli>", "argument --date", "date", date.isoformat(), p.message, p.hint) for p in exc.problems]) from None
+        self.icc = set(snapshot.members("icc"))
         self._legs: dict = {}
         self._closures: dict = {}
 
     def leader_closures(self, leader: LeaderInput) -> dict[str, Closure]:
         if leader.state not in self._closures:
-            self._closures[leader.state] = closures(leader.state, self.date, self.scenario.members)
+            self._closures[leader.state] = closures(leader.state, self.snapshot)
         return self._closures[leader.state]
+
+    def offers(self, leader: LeaderInput, venue: VenueInput) -> dict[str, SummitFact]:
+        """States that offered overflight to the leader's aircraft for this venue on the date (``summit_facts.csv``)."""
+        return {f.state: f for f in self.snapshot.facts("overflight_offer", leader.state, venue=venue.icao)}
+
+    def avoided(self, leader: LeaderInput) -> dict[str, SummitFact]:
+        """States whose airspace the leader's state flights have avoided in practice (kept out of when possible)."""
+        return {f.state: f for f in self.snapshot.facts("avoided_airspace", leader.state)}
+
+    def allowed(self, leader: LeaderInput, venue: VenueInput) -> set[str]:
+        """Closed states the leader may cross to the venue: derogations assumed by the user, and overflight offers on the date."""
+        return self.allow | set(self.offers(leader, venue))
+
+    def assurances(self, leader: LeaderInput, venue: VenueInput) -> dict[str, list[str]]:
+        """ISO3 -> what that state did for the leader on the date (invitation, immunity assurance), with sources."""
+        out: dict[str, list[str]] = {}
+        for kind, verb in (("invitation", "invited"), ("immunity_assurance", "assured")):
+            for f in self.snapshot.facts(kind, leader.state, venue=venue.icao):
+                out.setdefault(f.state, []).append(f"{verb} {leader.name}: {f.cite()}")
+        if venue.assurance:
+            out.setdefault(venue.state, []).append(f"offers an immunity assurance ({venue.assurance})")
+        return out
 
     def _master(self, leader: LeaderInput) -> tuple[frozenset, dict[str, Closure], set[str]]:
         from backstop.reference.geography import load_countries
@@ -123,7 +154,7 @@ class SummitPlanner:
         cl = self.leader_closures(leader)
         icc = self.icc if (self.avoid_icc and active_warrants(list(leader.warrants), self.date)) else set()
         known = set(load_countries())
-        master = frozenset((set(cl) | icc) & known)
+        master = frozenset((set(cl) | icc | set(self.avoided(leader))) & known)
         return master, cl, icc
 
     def leg(self, leader: LeaderInput, venue: VenueInput) -> LegResult:
@@ -132,72 +163,90 @@ class SummitPlanner:
             self.prefetch([leader], [venue])
         return self._legs[(leader, venue)]
 
+    def _exempt(self, venue: VenueInput, cl: dict[str, Closure], icc: set[str], avoided=()) -> set[str]:
+        """States a leader may enter for this venue: a host closing its airspace admits the leader it
+        invites; a Rome Statute party, or a state avoided in practice, is entered when it is the host or
+        the airport's state."""
+        host = {venue.state} if venue.state in cl and cl[venue.state].waivable_by_host else set()
+        return host | ({venue.state, venue.airport_state} & (set(icc) | set(avoided)))
+
     def prefetch(self, leaders: list[LeaderInput], venues: list[VenueInput]) -> None:
         """Route every leader to every venue, batching venues that share a forbidden set."""
-        from backstop.geo import geodesic_km
-        from backstop.summit.airspace import overflown_many
-
         for leader in leaders:
             todo = [v for v in venues if (leader, v) not in self._legs]
-            if not todo:
-                continue
-            master, cl, icc = self._master(leader)
-            o = (leader.lon, leader.lat)
-            hard_all = {s for s in master if (s in cl and not cl[s].waivable_by_host) or s in icc}
-            groups: dict[frozenset, list[VenueInput]] = {}
-            for v in todo:
-                exempt = ({v.state} if v.state in cl and cl[v.state].waivable_by_host else set()) | ({v.state, v.airport_state} & icc)
-                groups.setdefault(frozenset(set(master) - self.allow - exempt), []).append(v)
-            router = get_router(master) if master else None
-            results: list[tuple[VenueInput, str, Route | None, list[str]]] = []
-            minimal: dict[VenueInput, MinimalDerogations] = {}
-            for forbidden, vs in groups.items():
-                dests = [(v.lon, v.lat) for v in vs]
-                if router is None:
-                    d = np.asarray(dests)
-                    dist = geodesic_km(o[0], o[1], d[:, 0], d[:, 1])
-                    routes = [Route((o, t), float(x), float(x)) for t, x in zip(dests, dist, strict=False)]
-                else:
-                    routes = router.routes(o, dests, forbidden)
-                for v, route in zip(vs, routes, strict=False):
-                    if route is not None:
-                        results.append((v, "direct" if route.detour_km < 1.0 else "detour", route, []))
-                        continue
-                    hard = set(forbidden) & hard_all
-                    route = router.route(o, (v.lon, v.lat), hard)
-                    if route is None:
-                        results.append((v, "no_route", None, []))
-                        continue
-                    soft = set(forbidden) - hard
-                    inside = (router.obs.containing(*o) | router.obs.containing(v.lon, v.lat)) & soft
-                    results.append((v, "needs_derogation", route, sorted(inside)))
-                    minimal[v] = minimal_derogations(router, o, (v.lon, v.lat), forbidden, hard, mandatory=inside)
-            routed = [r for r in results if r[2] is not None]
-            from backstop.summit.routing import paths_of
+            if todo:
+                self._route_leader(leader, todo)
 
-            paths = paths_of([r[2] for r in routed], OVERFLOWN_STEP_KM)
-            overs = overflown_many(paths)
-            over_of = {id(r): overs[i] for i, r in enumerate(routed)}
-            direct_of = {id(r): list(r[2].direct_blocked_by) for r in routed if r[1] == "detour"}
-            for r in results:
-                v, status, route, inside = r
-                if route is None:
-                    self._legs[(leader, v)] = LegResult("no_route", None, [], [], None)
-                    continue
-                over = over_of[id(r)]
-                derog: list[str] = []
-                if status == "needs_derogation":
-                    soft = set(master) - self.allow - hard_all - ({v.state} if v.state in cl and cl[v.state].waivable_by_host else set())
-                    derog = sorted((set(over) & soft) | set(inside), key=lambda s: (over.index(s) if s in over else 99, s))
-                flight_h = route.distance_km / self.cruise_kmh + self.ground_h if route.distance_km > 0 else 0.0
-                self._legs[(leader, v)] = LegResult(status, route, over, derog, flight_h, direct_of.get(id(r), over), minimal.get(v))
+    def _route_leader(self, leader: LeaderInput, venues: list[VenueInput]) -> None:
+        from backstop.summit.airspace import overflown_many
+        from backstop.summit.routing import paths_of
+
+        master, cl, icc = self._master(leader)
+        avoided = set(self.avoided(leader))
+        hard = {s for s in master if (s in cl and not cl[s].waivable_by_host) or s in icc}
+        groups: dict[frozenset, list[VenueInput]] = {}
+        for v in venues:
+            groups.setdefault(frozenset(set(master) - self.allowed(leader, v) - self._exempt(v, cl, icc, avoided)), []).append(v)
+        router = get_router(master) if master else None
+        legs = [leg for forbidden, vs in groups.items() for leg in self._route_group(router, leader, vs, forbidden, hard, avoided - hard)]
+        routed = [leg for leg in legs if leg.route is not None]
+        overs = overflown_many(paths_of([leg.route for leg in routed], OVERFLOWN_STEP_KM))
+        over_of = dict(zip((leg.venue for leg in routed), overs, strict=True))
+        for leg in legs:
+            v = leg.venue
+            if leg.route is None:
+                self._legs[(leader, v)] = LegResult("no_route", None, [], [], None)
+                continue
+            over = over_of[v]
+            derog: list[str] = []
+            if leg.status == "needs_derogation":
+                soft = set(master) - self.allowed(leader, v) - hard - avoided - self._exempt(v, cl, set())
+                derog = sorted((set(over) & soft) | set(leg.inside), key=lambda s: (over.index(s) if s in over else 99, s))
+            r = leg.route
+            flight_h = r.distance_km / self.cruise_kmh + self.ground_h if r.distance_km > 0 else 0.0
+            direct = list(r.direct_blocked_by) if leg.status == "detour" else over
+            self._legs[(leader, v)] = LegResult(leg.status, r, over, derog, flight_h, direct, leg.minimal)
+
+    def _route_group(self, router, leader: LeaderInput, venues: list[VenueInput], forbidden: frozenset, hard: set[str],
+                     avoided: set[str] = frozenset()) -> list[_Leg]:
+        """Route one leader to venues that share a forbidden set; where no route exists, cross the states
+        avoided only in practice, then fall back to derogations, then to no route."""
+        from backstop.geo import geodesic_km
+
+        o = (leader.lon, leader.lat)
+        dests = [(v.lon, v.lat) for v in venues]
+        if router is None:
+            d = np.asarray(dests)
+            dist = geodesic_km(o[0], o[1], d[:, 0], d[:, 1])
+            routes = [Route((o, t), float(x), float(x)) for t, x in zip(dests, dist, strict=True)]
+        else:
+            routes = router.routes(o, dests, forbidden)
+        out: list[_Leg] = []
+        for v, route in zip(venues, routes, strict=True):
+            if route is None and forbidden & avoided:
+                route = router.route(o, (v.lon, v.lat), set(forbidden) - avoided)
+            if route is not None:
+                out.append(_Leg(v, "direct" if route.detour_km < 1.0 else "detour", route))
+                continue
+            closed = frozenset(forbidden - avoided)  # derogations are sought for closures, not for practice
+            must_avoid = set(closed) & hard
+            route = router.route(o, (v.lon, v.lat), must_avoid)
+            if route is None:
+                out.append(_Leg(v, "no_route", None))
+                continue
+            soft = set(closed) - must_avoid
+            inside = (router.obs.containing(*o) | router.obs.containing(v.lon, v.lat)) & soft
+            out.append(_Leg(v, "needs_derogation", route, tuple(sorted(inside)),
+                            minimal_derogations(router, o, (v.lon, v.lat), closed, must_avoid, mandatory=inside)))
+        return out
 
     def leg_findings(self, leader: LeaderInput, venue: VenueInput, leg: LegResult) -> list[Finding]:
         n = self.names
         cl = self.leader_closures(leader)
         who = f"{leader.name}'s flight from {leader.origin} to {venue.icao}"
         out: list[Finding] = []
-        hosts = [s for s in [venue.state] if s in cl and cl[s].waivable_by_host and s not in self.allow]
+        allow, offers, practice = self.allowed(leader, venue), self.offers(leader, venue), self.avoided(leader)
+        hosts = [s for s in [venue.state] if s in cl and cl[s].waivable_by_host and s not in allow]
         if hosts and leg.status != "no_route":
             out.append(Finding("feasible", f"{_names(hosts, n)} closes its airspace to {n.get(leader.state, leader.state)}'s aircraft ({cl[hosts[0]].source}); as host it is assumed to admit the invited leader."))
         if leg.status == "no_route":
@@ -213,18 +262,26 @@ class SummitPlanner:
             out.append(Finding("feasible", f"{who} can fly the direct geodesic, {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."))
         elif leg.status == "detour":
             direct_over = leg.direct_overflown or []
-            avoided = [s for s in direct_over if s in cl and s not in self.allow and s != venue.state]
-            icc_avoided = [s for s in direct_over if s not in cl]
+            avoided = [s for s in direct_over if s in cl and s not in allow and s != venue.state]
+            kept = [s for s in direct_over if s in practice and s not in cl and s not in leg.overflown]
+            icc_avoided = [s for s in direct_over if s not in cl and s not in practice]
             pct = 100.0 * r.detour_km / r.direct_km if r.direct_km else 0.0
             out.append(Finding("feasible", f"{who} must avoid airspace closed to it; the shortest permitted route is {r.distance_km:,.0f} km, "
                                            f"{r.detour_km:,.0f} km ({pct:.0f} %) longer than the direct {r.direct_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."
                                            + (f" The direct route would cross {_names(avoided, n)}, closed to it ({'; '.join(dict.fromkeys(cl[s].source for s in avoided))})." if avoided else "")
-                                           + (f" It also avoids the airspace of Rome Statute parties: {_names(icc_avoided, n)}." if icc_avoided else "")))
+                                           + (f" It also avoids the airspace of Rome Statute parties: {_names(icc_avoided, n)}." if icc_avoided else "")
+                                           + "".join(f" It keeps out of {n.get(s, s)}'s airspace as {n.get(leader.state, leader.state)}'s state flights have in practice: {practice[s].cite()}." for s in kept)))
         else:
             src = "; ".join(dict.fromkeys(cl[s].source for s in leg.derogations if s in cl))
-            out.append(Finding("conditional", f"No route avoids the airspace closed to {who.split(chr(39))[0]}'s aircraft: the shortest route with derogations needs them from "
-                                              f"{_names(leg.derogations, n)} (closures: {src}); it is {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}. "
-                                              + _minimal_sentence(leg, n)))
+            out.append(Finding("infeasible", f"No route avoids the airspace closed to {leader.name}'s aircraft and no state has offered the overflight needed on {self.date:%d %B %Y}: "
+                                             f"the shortest route with derogations needs them from {_names(leg.derogations, n)} (closures: {src}); it is {r.distance_km:,.0f} km "
+                                             f"(about {leg.flight_h:.1f} h), over {over}. " + _minimal_sentence(leg, n)))
+            return out
+        used = [s for s in leg.overflown if s in offers and s in cl and s not in self.allow and s not in hosts and s != venue.state]
+        if used:
+            out.append(Finding("conditional", f"{who} crosses {_names(used, n)}, closed to {n.get(leader.state, leader.state)}'s aircraft ({'; '.join(dict.fromkeys(cl[s].source for s in used))}); "
+                                              + " ".join(f"{n.get(s, s)} offered overflight: {offers[s].cite()}." for s in used)
+                                              + " The route depends on that offer (a national derogation, granted or refused by that state)."))
         return out
 
     def judge(self, leaders: list[LeaderInput], venue: VenueInput, vetoes) -> dict:
@@ -235,7 +292,7 @@ class SummitPlanner:
         for leader in leaders:
             findings += icc_findings(
                 leader.name, list(leader.warrants), [venue.state, venue.airport_state], self.date, self.icc,
-                {venue.state: venue.assurance} if venue.assurance else {}, self.scenario.config.toggles.membership_overrides, n,
+                self.assurances(leader, venue), self.scenario.config.toggles.membership_overrides, n, self.snapshot.precedents,
             )
             leg = self.leg(leader, venue)
             findings += self.leg_findings(leader, venue, leg)
@@ -278,7 +335,9 @@ def plan(
     Parameters
     ----------
     date : date, optional
-        Summit date (default ``[summit].date``, else the scenario's as-of date).
+        Summit date (default ``[summit].date``, else the scenario's as-of date).  Its facts come
+        from ``scenario.snapshot_on(date)``, which raises
+        :class:`~backstop.reference.states.DateNotCovered` outside the data (the CLI words it).
     leaders : list of str, optional
         ISO3 codes of the leaders to include (default all).
     venues : list of str, optional
@@ -289,8 +348,42 @@ def plan(
         Route warrant holders around Rome Statute parties (default ``[summit].avoid_icc_airspace``).
     """
     cfg = scenario.config.summit
-    date = date or cfg.date or scenario.as_of
-    _check_date(date)
+    snap = scenario.snapshot_on(date or cfg.date or scenario.as_of)
+    _check_overflight(cfg, allow_overflight)
+    inputs: SummitInputs = load_inputs(scenario, snap, cfg.immunity_assurances)
+    lds = _select_leaders(inputs.leaders, leaders)
+    vns = _select_venues(inputs.venues, venues)
+    planner = SummitPlanner(scenario, snap, set(cfg.allow_overflight) | set(allow_overflight or []),
+                            cfg.avoid_icc_airspace if avoid_icc is None else avoid_icc, cfg.cruise_kmh, cfg.ground_h)
+    planner.prefetch(lds, vns)
+    rows = [planner.judge(lds, v, inputs.vetoes) for v in vns]
+    rows.sort(key=lambda r: (LEVELS[r["verdict"]], r["total_flight_h"] if r["total_flight_h"] is not None else float("inf"), r["total_detour_km"]))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    data = {
+        "date": snap.as_of,
+        "leaders": [{"state": ld.state, "name": ld.name, "origin": ld.origin, "warrants": list(ld.warrants)} for ld in lds],
+        "options": {
+            "allow_overflight": sorted(planner.allow),
+            "avoid_icc_airspace": planner.avoid_icc,
+            "cruise_kmh": planner.cruise_kmh,
+            "ground_h": planner.ground_h,
+            "membership_overrides": {k: (None if v is None else v.isoformat()) for k, v in scenario.config.toggles.membership_overrides.items()},
+        },
+        "venues": rows,
+    }
+    return Result(
+        name="summit",
+        title="Summit planner: where the leaders can meet",
+        summary=_summary(rows, lds, snap.as_of),
+        data=data,
+        frames={"venues": _venue_frame(rows)},
+        assumptions=_assumptions(planner),
+        metadata={"status": "ok", "date": snap.as_of.isoformat()},
+    )
+
+
+def _check_overflight(cfg, allow_overflight: list[str] | None) -> None:
     names = state_names()
     problems = [Problem("<cli>", "argument --allow-overflight", "allow_overflight", s, "unknown state code", "use ISO3 codes such as BGR,POL")
                 for s in (allow_overflight or []) if s not in names]
@@ -298,26 +391,27 @@ def plan(
                  for s in cfg.allow_overflight if s not in names]
     if problems:
         raise InputError(problems)
-    inputs: SummitInputs = load_inputs(scenario, date, cfg.immunity_assurances)
-    lds = inputs.leaders
-    if leaders:
-        known = {ld.state for ld in lds}
-        bad = [c for c in leaders if c not in known]
-        if bad:
-            raise InputError([Problem("<cli>", "argument --leaders", "leaders", c, "no leader of that state in the scenario", f"use some of: {', '.join(sorted(known))}") for c in bad])
-        lds = [ld for ld in lds if ld.state in leaders]
-    vns = inputs.venues
-    if venues:
-        by = {v.icao: v for v in vns}
-        vns = [by[c] if c in by else adhoc_venue(c) for c in venues]
-    planner = SummitPlanner(scenario, date, set(cfg.allow_overflight) | set(allow_overflight or []),
-                            cfg.avoid_icc_airspace if avoid_icc is None else avoid_icc, cfg.cruise_kmh, cfg.ground_h)
-    planner.prefetch(lds, vns)
-    rows = [planner.judge(lds, v, inputs.vetoes) for v in vns]
-    rows.sort(key=lambda r: (LEVELS[r["verdict"]], r["total_flight_h"] if r["total_flight_h"] is not None else float("inf"), r["total_detour_km"]))
-    for i, r in enumerate(rows, 1):
-        r["rank"] = i
-    frame = pd.DataFrame(
+
+
+def _select_leaders(lds: list[LeaderInput], codes: list[str] | None) -> list[LeaderInput]:
+    if not codes:
+        return lds
+    known = {ld.state for ld in lds}
+    bad = [c for c in codes if c not in known]
+    if bad:
+        raise InputError([Problem("<cli>", "argument --leaders", "leaders", c, "no leader of that state in the scenario", f"use some of: {', '.join(sorted(known))}") for c in bad])
+    return [ld for ld in lds if ld.state in codes]
+
+
+def _select_venues(vns: list[VenueInput], codes: list[str] | None) -> list[VenueInput]:
+    if not codes:
+        return vns
+    by = {v.icao: v for v in vns}
+    return [by[c] if c in by else adhoc_venue(c) for c in codes]
+
+
+def _venue_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {
                 "rank": r["rank"], "venue": r["venue"], "city": r["city"], "state": r["state"], "verdict": r["verdict"],
@@ -331,6 +425,9 @@ def plan(
             for r in rows
         ]
     )
+
+
+def _summary(rows: list[dict], lds: list[LeaderInput], date: dt.date) -> list[str]:
     counts = {k: sum(r["verdict"] == k for r in rows) for k in LEVELS}
     best = [r for r in rows if r["verdict"] != "infeasible"][:3]
     summary = [
@@ -339,34 +436,17 @@ def plan(
     ]
     if best:
         summary.append("Best ranked: " + "; ".join(f"{r['city']} ({r['verdict']}, {r['total_flight_h']:.1f} h of flying in all)" for r in best if r["total_flight_h"] is not None) + ".")
-    data = {
-        "date": date,
-        "leaders": [{"state": ld.state, "name": ld.name, "origin": ld.origin, "warrants": list(ld.warrants)} for ld in lds],
-        "options": {
-            "allow_overflight": sorted(planner.allow),
-            "avoid_icc_airspace": planner.avoid_icc,
-            "cruise_kmh": planner.cruise_kmh,
-            "ground_h": planner.ground_h,
-            "membership_overrides": {k: (None if v is None else v.isoformat()) for k, v in scenario.config.toggles.membership_overrides.items()},
-        },
-        "venues": rows,
-    }
-    assumptions = [
+    return summary
+
+
+def _assumptions(planner: SummitPlanner) -> list[Assumption]:
+    return [
         Assumption("flight time", f"Flight time = distance / {planner.cruise_kmh:g} km/h + {planner.ground_h:g} h per flight.", CRUISE_SOURCE, "2025-08-20"),
         Assumption("host airspace", "A host state that closes its airspace to a leader's aircraft is assumed to admit the leader it invites.",
                    "practice: Bulgaria's one-off overflight for Lavrov (Nov 2023); the Commission's statement that derogations are national (Oct 2025)", "2025-10-21"),
         Assumption("airspace extent", "Airspace = Natural Earth 1:10m land + 12 nm territorial sea, grown by the simplification tolerance (conservative); median lines are not drawn.",
                    "Chicago Convention Arts. 1-2; UNCLOS Art. 3; Natural Earth", "2023-01-01"),
     ]
-    return Result(
-        name="summit",
-        title="Summit planner: where the leaders can meet",
-        summary=summary,
-        data=data,
-        frames={"venues": frame},
-        assumptions=assumptions,
-        metadata={"status": "ok", "date": date.isoformat()},
-    )
 
 
 def run(scenario, context=None) -> Result:

@@ -26,11 +26,14 @@ query (:meth:`Router.route` on the edges whose blockers avoid the still-forbidde
   by it (routes longer than that are not sought: a stated cap);
 * subsets of size ``k`` are tried only when no set of size ``k - 1`` worked; every subset of
   the first successful size is tried, and the shortest route wins (ties by state codes);
-* caps: ``max_size`` states and ``time_s`` seconds; when a cap is hit the answer says so
-  (``capped``) and gives the best set found, if any.
+* caps: ``max_size`` states and ``max_routes`` route queries (a deterministic work limit: the
+  same answer on an idle and on a busy machine); ``time_s`` seconds is only a safety net.  When a
+  cap is hit the answer says so (``capped``; ``time_limit_hit`` when the safety net fired) and
+  gives the best set found, if any.
 
 Shortest-path trees are cached by the router per (origin, forbidden subset), so the queries of
-one origin are shared by all its venues; answers are cached per (origin, venue, forbidden, hard).
+one origin are shared by all its venues; answers are cached per (origin, venue, forbidden, hard,
+caps); an answer cut short by the time cap is reused only by calls with no larger time budget.
 
 References
 ----------
@@ -55,8 +58,10 @@ DETOUR_CAP_KM = 4000.0
 """Smallest allowance [km] over the direct distance for routes considered by the search."""
 MAX_SIZE = 3
 """Largest set of derogations searched."""
-TIME_S = 8.0
-"""Time cap [s] of one search."""
+MAX_ROUTES = 2000
+"""Route queries of one search (a deterministic work limit)."""
+TIME_S = 60.0
+"""Wall-clock safety net [s] of one search (reported as ``time_limit_hit`` when it fires)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class MinimalDerogations:
     """True when the size or time cap stopped the search (the set may then not be minimal, or be missing)."""
     candidates: tuple[str, ...] = ()
     """The waivable states searched (those near the corridor)."""
+    time_limit_hit: bool = False
+    """The wall-clock safety net stopped the search (the answer may differ from run to run)."""
 
     def to_json(self) -> dict:
         r = self.route
@@ -77,10 +84,12 @@ class MinimalDerogations:
             "distance_km": None if r is None else round(r.distance_km, 1),
             "detour_km": None if r is None else round(r.detour_km, 1),
             "capped": self.capped,
+            "time_limit_hit": self.time_limit_hit,
         }
 
 
 _CACHE: dict = {}
+"""key -> (answer, time budget [s] it was found with)."""
 
 
 def corridor_states(router: Router, origin, dest, states, cap_km: float = DETOUR_CAP_KM) -> list[str]:
@@ -104,7 +113,7 @@ def corridor_states(router: Router, origin, dest, states, cap_km: float = DETOUR
 
 
 def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandatory=(), max_size: int = MAX_SIZE,
-                        time_s: float = TIME_S, cap_km: float = DETOUR_CAP_KM) -> MinimalDerogations:
+                        time_s: float = TIME_S, cap_km: float = DETOUR_CAP_KM, max_routes: int = MAX_ROUTES) -> MinimalDerogations:
     """Minimum-cardinality set of waivable states (``forbidden - hard``) whose derogations open a route.
 
     Parameters
@@ -119,8 +128,9 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
         Closures no derogation lifts (a subset of ``forbidden``).
     mandatory : iterable of str
         States that must be in every set (e.g. waivable states containing an end point).
-    max_size, time_s, cap_km
-        Caps on the set size, the search time and the detour allowance (see the module notes).
+    max_size, max_routes, time_s, cap_km
+        Caps on the set size, the route queries, the search time (safety net) and the detour
+        allowance (see the module notes).
 
     Returns
     -------
@@ -130,9 +140,11 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
         length.
     """
     forbidden, hard = frozenset(forbidden), frozenset(hard) & frozenset(forbidden)
-    key = (router.obs.states, router.obs.n, tuple(origin), tuple(dest), forbidden, hard, frozenset(mandatory), max_size, cap_km)
-    if key in _CACHE:
-        return _CACHE[key]
+    key = (router.obs.states, router.obs.n, tuple(origin), tuple(dest), forbidden, hard, frozenset(mandatory), max_size, cap_km, max_routes)
+    hit = _CACHE.get(key)
+    if hit is not None and (not hit[0].time_limit_hit or hit[1] >= time_s):
+        # an answer the time safety net cut short serves only calls with no larger time budget
+        return hit[0]
     if len(_CACHE) > 100_000:
         _CACHE.clear()
     t0 = time.perf_counter()
@@ -142,10 +154,11 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
     cands = [s for s in corridor_states(router, origin, dest, soft - must, cap_km) if s not in must]
     if router.route(origin, dest, forbidden - (set(cands) | must)) is None:
         res = MinimalDerogations((), None, False, tuple(cands))
-        _CACHE[key] = res
+        _CACHE[key] = (res, time_s)
         return res
     best: tuple[float, tuple[str, ...], Route] | None = None
-    capped = False
+    capped = timed_out = False
+    queries = 0
     size = len(must)
     while best is None and not capped:
         if size > max_size:
@@ -163,9 +176,13 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
             k = size - len(must)
         if 0 <= k <= len(cands):
             for combo in combinations(cands, k):
-                if time.perf_counter() - t0 > time_s:
+                if queries >= max_routes:
                     capped = True
                     break
+                if time.perf_counter() - t0 > time_s:
+                    capped = timed_out = True
+                    break
+                queries += 1
                 allowed = must | set(combo)
                 r = router.route(origin, dest, forbidden - allowed)
                 if r is not None and (best is None or (r.distance_km, tuple(sorted(allowed))) < best[:2]):
@@ -173,6 +190,6 @@ def minimal_derogations(router: Router, origin, dest, forbidden, hard, *, mandat
         elif k > len(cands):
             break  # cannot happen when every candidate allowed opens a route
         size += 1
-    res = MinimalDerogations(() if best is None else best[1], None if best is None else best[2], capped, tuple(cands))
-    _CACHE[key] = res
+    res = MinimalDerogations(() if best is None else best[1], None if best is None else best[2], capped, tuple(cands), timed_out)
+    _CACHE[key] = (res, time_s)
     return res

@@ -254,11 +254,16 @@ CACHE_VERSION = "summit-graph-2"
 
 
 def cache_dir():
-    """Folder of the on-disk cache of prepared graphs: ``$BACKSTOP_CACHE_DIR/summit`` or ``~/.cache/backstop/summit``."""
+    """Folder of the on-disk cache of prepared graphs: ``$BACKSTOP_CACHE_DIR/summit``, else
+    ``platformdirs.user_cache_dir("backstop")/summit`` (``~/.cache/backstop`` on Linux, the
+    platform's cache folder elsewhere).  The test suite points ``BACKSTOP_CACHE_DIR`` at a
+    temporary folder."""
     import os
     from pathlib import Path
 
-    base = os.environ.get("BACKSTOP_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "backstop")
+    from platformdirs import user_cache_dir
+
+    base = os.environ.get("BACKSTOP_CACHE_DIR") or user_cache_dir("backstop", appauthor=False)
     return Path(base) / "summit"
 
 

@@ -1,7 +1,8 @@
 """Inputs of the summit planner: leaders, candidate venues and vetoes, with the bundled defaults.
 
-When the scenario has no ``leaders.csv`` / ``venues.csv`` the bundled reference tables
-``leaders.csv`` (with sources) and ``summit_venues.csv`` apply.  Every airport resolves through
+When the scenario has no ``leaders.csv`` / ``venues.csv`` the bundled reference tables apply:
+the office-holders of ``leaders.csv`` on the summit date (from the snapshot) and
+``summit_venues.csv``.  Every airport resolves through
 ``airportsdata``; every state code through ``states.csv``; bad codes raise
 :class:`~backstop.errors.InputError` naming the file, line, field and value.
 """
@@ -37,7 +38,8 @@ class VenueInput:
     lon: float
     lat: float
     assurance: str = ""
-    """Text (with source) of an immunity assurance offered by the host, '' if none."""
+    """An immunity assurance stated in the scenario (to every leader), '' if none; the bundled,
+    dated assurances come from the snapshot (``summit_facts.csv``)."""
     source: str = ""
 
 
@@ -71,8 +73,8 @@ def _resolve_airport(code: str, file: str, loc: str, fld: str, problems: list[Pr
     return a
 
 
-def load_inputs(scenario, date: dt.date, extra_assurances: list[str] = ()) -> SummitInputs:
-    """Leaders, venues and vetoes of a scenario, bundled defaults applied, all codes checked."""
+def load_inputs(scenario, snapshot, extra_assurances: list[str] = ()) -> SummitInputs:
+    """Leaders, venues and vetoes of a scenario on the snapshot's date, bundled defaults applied, all codes checked."""
     names = state_names()
     iso3_of = _iso2_to_iso3()
     problems: list[Problem] = []
@@ -86,9 +88,8 @@ def load_inputs(scenario, date: dt.date, extra_assurances: list[str] = ()) -> Su
     if scenario.has("leaders"):
         rows = [(r.state, r.name, r.origin, r.warrants, f"line {r.line}", "") for r in scenario.rows("leaders")]
         lfile = "leaders.csv"
-    else:
-        df = load_table("leaders")
-        rows = [(r["state"], r["name"], r["origin"], [w for w in r["warrants"].split(";") if w], f"line {i + 2}", r["source"]) for i, r in df.iterrows()]
+    else:  # the office-holders on the summit date (dated reference leaders.csv)
+        rows = [(ld.state, ld.name, ld.origin, list(ld.warrants), f"{ld.name} from {ld.start.isoformat()}", ld.source) for ld in snapshot.leaders]
         lfile = "reference leaders.csv"
     for state, name, origin, ws, loc, src in rows:
         check_state(state, lfile, loc, "state")
@@ -107,12 +108,7 @@ def load_inputs(scenario, date: dt.date, extra_assurances: list[str] = ()) -> Su
             leaders.append(LeaderInput(state, name, origin.upper(), float(a["lon"]), float(a["lat"]), tuple(ws), src))
 
     ref = load_table("summit_venues").set_index("icao")
-    assured: dict[str, str] = {}
-    for _icao, r in ref.iterrows():
-        if r["immunity_assurance_from"] and dt.date.fromisoformat(r["immunity_assurance_from"]) <= date:
-            assured[r["state"]] = f"{r['assurance_note']}; source: {r['source']}"
-    for s in extra_assurances:
-        assured.setdefault(s, "an assurance stated in the scenario")
+    assured = {s: "an assurance stated in the scenario ([summit] immunity_assurances)" for s in extra_assurances}
     venues: list[VenueInput] = []
     if scenario.has("venues"):
         vrows = [(v.icao, v.city, v.state, v.immunity_assurance, f"line {v.line}", "venues.csv") for v in scenario.rows("venues")]
@@ -124,9 +120,7 @@ def load_inputs(scenario, date: dt.date, extra_assurances: list[str] = ()) -> Su
         if a is None:
             continue
         ap_state = iso3_of.get(a["country"], a["country"])
-        text = assured.get(state, "")
-        if assurance and not text:
-            text = "an assurance stated in the scenario's venues.csv"
+        text = assured.get(state, "an assurance stated in the scenario's venues.csv" if assurance else "")
         venues.append(VenueInput(icao.upper(), city, state, ap_state, float(a["lon"]), float(a["lat"]), text,
                                  ref.loc[icao, "source"] if icao in ref.index else vfile))
     vetoes = []

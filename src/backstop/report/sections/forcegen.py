@@ -115,7 +115,7 @@ def render(result: Result, scenario: Scenario) -> Markup:
         }
     model_line = (
         f"Model: {model['rows']:,} rows, {model['columns']:,} columns, {model['nonzeros']:,} nonzeros; "
-        + "; ".join(f"{s['stage']} {s['status']} in {s['runtime_s']:.2f} s" for s in model["stages"])
+        + "; ".join(f"{s['stage']} {s['status']} ({s['iterations']:,} simplex iterations, {s['nodes']:,} nodes)" for s in model["stages"])
         + "."
     )
     return render_template(

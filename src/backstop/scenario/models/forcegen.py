@@ -69,9 +69,9 @@ class ForcegenSection(Section):
         "none", "`one_in_three`: a unit deployed needs two more in the rotation cycle (1 deployed in 3)."
     )
     fair_share: Literal["gdp", "weights"] = field("gdp", "Burden-sharing basis: GDP-proportional, or `fair_shares.csv` weights.")
-    time_limit_s: float = field(60.0, "Solver time limit per solve.", unit="s", gt=0)
+    time_limit_s: float = field(60.0, "Wall-clock safety net per solve (solves stop at proven optimality or on deterministic node limits first; when this fires the stage status is `time_limit`).", unit="s", gt=0)
     later_stage_gap: float = field(
-        1e-3, "Relative gap at which the fair-share and cost stages stop (the fill stage is always solved to proven optimality); for the fair-share stage it is a share of the force's unit-months.", ge=0, lt=1
+        1e-3, "Relative gap at which the fair-share and cost stages stop (the fill stage is always solved to proven optimality); both stages also stop after a fixed number of branch-and-bound nodes (status `work_limit`).", ge=0, lt=1
     )
 
 

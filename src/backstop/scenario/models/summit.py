@@ -47,7 +47,7 @@ class SummitSection(Section):
     allow_overflight: list[str] = Field(default_factory=list, description="States granting overflight derogations to every leader (ISO3).")
     immunity_assurances: list[str] = Field(
         default_factory=list,
-        description="Host states (ISO3) offering an immunity assurance to warrant holders, besides the bundled statements (Switzerland from 19 Aug 2025).",
+        description="Host states (ISO3) offering an immunity assurance to warrant holders, besides the bundled dated statements (`summit_facts.csv`: Switzerland from 19 Aug 2025, Hungary 17-22 Oct 2025).",
     )
     avoid_icc_airspace: bool = field(False, "Route warrant holders around Rome Statute parties (emergency-landing risk).")
     cruise_kmh: float = field(850.0, "Assumed block cruise speed of a government jet.", unit="km/h", gt=100.0, lt=1500.0)
@@ -56,7 +56,7 @@ class SummitSection(Section):
 
 SECTION = ("summit", SummitSection)
 TABLES = [
-    TableSpec("leaders", Leader, "Leaders who travel.", default="bundled leaders (reference `leaders.csv`: Putin from UUWW, Zelenskyy from EPRZ, Trump from KADW)"),
+    TableSpec("leaders", Leader, "Leaders who travel.", default="the office-holders on the summit date (reference `leaders.csv`, dated from 2015: e.g. Putin from UUWW, Zelenskyy from EPRZ, Trump from KADW in 2025)"),
     TableSpec("venues", Venue, "Candidate venues.", default="bundled default venue list (reference `summit_venues.csv`, 14 venues)"),
     TableSpec("vetoes", Veto, "Declared vetoes."),
 ]
