@@ -30,6 +30,7 @@ from backstop.errors import InputError, Problem
 from backstop.workspace import audit, pledges, scenarios
 from backstop.workspace.models import PledgeRecord, Round, Run, RunFile, Scenario
 from backstop.workspace.permissions import (
+    EXPORT,
     RUN_START,
     Label,
     combined_audience,
@@ -203,8 +204,10 @@ def run_files(session: Session, run: Run) -> list[str]:
 
 
 def get_file(session: Session, actor: Actor, run_id: int, filename: str) -> tuple[Run, bytes]:
-    """One output file of a visible run (audited as a download); NotFound otherwise."""
+    """One output file of a visible run (audited as a download); NotFound otherwise, Forbidden without ``export``."""
     run = get_run(session, actor, run_id)
+    if not has(actor.role, EXPORT):
+        raise Forbidden(f"the role {actor.role!r} may not download run files")
     f = session.get(RunFile, (run.id, filename))
     if f is None:
         raise NotFound(f"run {run_id} has no file {filename!r}")
