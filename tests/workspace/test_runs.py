@@ -126,3 +126,49 @@ def test_result_from_national_only_pledge_is_visible_to_that_nation_alone(ws):
     assert r.status_code == 200, r.text
     assert c.get(f"/api/runs/{fra['id']}", headers=h["fred"]).status_code == 404
     assert c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": "forcegen"}, headers=h["fred"]).status_code == 404
+
+
+FIRED = (b"commitment,guarantor,step,kind,response,rule,against,trigger_time,deadline,deadline_hours,violations,assumption\n"
+         b"deu-ad,DEU,2,air_defence,Reinforce air defence,each,RUS,2026-05-01T10:00:00,2026-05-04T10:00:00,72,V1,true\n"
+         b"coal-consult,coalition,1,consult,Coalition consultations,each,RUS,2026-05-01T10:00:00,2099-01-01T00:00:00,24,V1,true\n")
+
+
+def test_guarantor_sees_fired_commitments_acknowledges_and_overdue_is_flagged(tmp_path):
+    from backstop.workspace.models import Run, RunFile
+    from backstop.workspace.permissions import encode
+
+    c = make_client(f"sqlite:///{tmp_path / 'ws.db'}", AS_OF, job_workers=0)
+    try:
+        add_users(c.app, [("pia", "NOR", "planner"), ("gus", "DEU", "guarantor"), ("gil", "FRA", "guarantor"), ("gaby", "GBR", "guarantor"),
+                          ("obs", "DEU", "observer")])
+        h = {u: token(c, u) for u in ("pia", "gus", "gil", "gaby", "obs")}
+        assert c.post("/api/scenarios/ukraine-2025/revisions", json={"files": bundled_files_b64(), "message": "b"}, headers=h["pia"]).status_code == 201
+        with c.app.state.ws.db.write() as s:  # a finished monitor run as the runner stores it, released to DEU and FRA only
+            run = Run(scenario_id=1, revision=1, round_id=None, analysis="monitor", seed=1, quick=True, inputs="{}", status="done", progress="done",
+                      error="", started_by="pia", created_at="2026-05-01T00:00:00Z", finished_at="2026-05-01T00:01:00Z", results_sha256="",
+                      owner="NOR", releasable_to=encode(["DEU", "FRA"]))
+            s.add(run)
+            s.flush()
+            s.add(RunFile(run_id=run.id, filename="monitor_commitments.csv", content=FIRED, sha256=""))
+            rid = run.id
+        deu = c.get(f"/api/runs/{rid}/commitments", headers=h["gus"]).json()
+        assert [(f["commitment"], f["overdue"], f["acknowledged"]) for f in deu] == [("deu-ad", True, False), ("coal-consult", False, False)]
+        fra = c.get(f"/api/runs/{rid}/commitments", headers=h["gil"]).json()
+        assert [f["commitment"] for f in fra] == ["coal-consult"]  # FRA is a coalition member, not the DEU step's guarantor
+        assert c.get(f"/api/runs/{rid}/commitments", headers=h["gaby"]).status_code == 404  # GBR is not in the run's label
+        key = deu[0]["key"]
+        assert c.post(f"/api/runs/{rid}/commitments/ack", json={"key": key, "action": ""}, headers=h["gus"]).status_code == 422
+        assert c.post(f"/api/runs/{rid}/commitments/ack", json={"key": key, "action": "x"}, headers=h["obs"]).status_code == 403
+        assert c.post(f"/api/runs/{rid}/commitments/ack", json={"key": key, "action": "x"}, headers=h["gil"]).status_code == 404
+        r = c.post(f"/api/runs/{rid}/commitments/ack", json={"key": key, "action": "two batteries moved"}, headers=h["gus"])
+        assert r.status_code == 201, r.text
+        assert c.post(f"/api/runs/{rid}/commitments/ack", json={"key": key, "action": "again"}, headers=h["gus"]).status_code == 409
+        deu = c.get(f"/api/runs/{rid}/commitments", headers=h["gus"]).json()
+        assert deu[0]["acknowledged"] and not deu[0]["overdue"] and deu[0]["action"] == "two batteries moved"
+        page = c.get("/", headers=h["gus"]).text
+        assert "two batteries moved" in page and "Commitments fired to DEU" in page and "DEU, FRA" in page
+        assert "coal-consult@2026-05-01" in c.get("/", headers=h["gil"]).text
+        gbr = c.get("/", headers=h["gaby"]).text
+        assert "coal-consult@" not in gbr and "no commitment fired to your state" in gbr
+    finally:
+        close(c)

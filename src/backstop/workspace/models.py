@@ -183,3 +183,22 @@ class RunFile(Base):
     filename: Mapped[str] = mapped_column(String(100), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class CommitmentAction(Labelled, Base):
+    """A guarantor's acknowledgement of a commitment step fired in a monitor run, and the action taken.
+
+    Labelled like the run it answers (the fired commitment is part of that run's results).
+    """
+
+    __tablename__ = "commitment_actions"
+    __table_args__ = (UniqueConstraint("run_id", "fired_key", "nation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    fired_key: Mapped[str] = mapped_column(String(200))  # commitment id @ trigger time
+    nation: Mapped[str] = mapped_column(String(3))
+    deadline: Mapped[str] = mapped_column(String(32))
+    acknowledged_by: Mapped[str] = mapped_column(String(64))
+    acknowledged_at: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(Text, default="")

@@ -318,6 +318,31 @@ def run_file(run_id: int, filename: str, request: Request, actor: Actor = Depend
                     "content-disposition": f'attachment; filename="run-{run_id}-{filename}"'})
 
 
+class AckIn(BaseModel):
+    key: str = Field(max_length=200, description="the fired step: commitment id @ trigger time (as listed)")
+    action: str = Field(max_length=2000, description="the action taken")
+
+
+@router.get("/runs/{run_id}/commitments", tags=["guarantors"], summary="Commitment steps of a monitor run fired to your state")
+def fired_commitments(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    import datetime as dt
+
+    from backstop.workspace import commitments
+
+    with workspace(request).db.read() as s:
+        return _ok(commitments.fired_for(s, actor, run_id, dt.datetime.now(dt.UTC)))
+
+
+@router.post("/runs/{run_id}/commitments/ack", tags=["guarantors"], status_code=201, summary="Acknowledge a fired step with the action taken")
+def ack_commitment(run_id: int, body: AckIn, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import commitments
+
+    with workspace(request).db.write() as s:
+        a = commitments.acknowledge(s, actor, run_id, body.key, body.action)
+        return _ok({"run_id": a.run_id, "key": a.fired_key, "nation": a.nation, "acknowledged_by": a.acknowledged_by,
+                    "acknowledged_at": a.acknowledged_at, "action": a.action, "deadline": a.deadline}, 201)
+
+
 def _media(filename: str) -> str:
     return {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}.get(
         filename.rsplit(".", 1)[-1], "application/octet-stream")

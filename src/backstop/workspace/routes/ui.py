@@ -8,6 +8,7 @@ closing a round.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hmac
 import io
 import json
@@ -21,10 +22,12 @@ from sqlalchemy import select
 
 from backstop.errors import InputError
 from backstop.workspace import audit, auth, pledges, runs, scenarios
+from backstop.workspace import commitments as commitments_mod
 from backstop.workspace.models import User
 from backstop.workspace.permissions import (
     AUDIT_READ,
     AUDIT_SECURITY,
+    COMMITMENT_ACK,
     EXPORT,
     PLEDGE_WRITE_OWN,
     ROLE_TITLES,
@@ -52,7 +55,7 @@ def _render(request: Request, template: str, actor: Actor | None, labels=(), sta
     ctx.update(
         actor=actor, csrf=data.csrf if data else "", roles=ROLE_TITLES,
         banner=banner(labels, actor.nation, ws.today()) if actor else "",
-        perm={p: has(actor.role, p) for p in (AUDIT_READ, AUDIT_SECURITY, EXPORT, PLEDGE_WRITE_OWN, ROUND_MANAGE, RUN_START, SCENARIO_WRITE, USERS_MANAGE)} if actor else {},
+        perm={p: has(actor.role, p) for p in (AUDIT_READ, AUDIT_SECURITY, COMMITMENT_ACK, EXPORT, PLEDGE_WRITE_OWN, ROUND_MANAGE, RUN_START, SCENARIO_WRITE, USERS_MANAGE)} if actor else {},
     )
     return request.app.state.templates.TemplateResponse(request, template, ctx, status_code=status)
 
@@ -158,8 +161,15 @@ def dashboard(request: Request):
         if rounds and actor.role == "poc":
             my = [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, rounds[-1].id) if p.owner == actor.nation]
         commitments = _commitments(s, actor) if actor.role == "guarantor" else []
+        fired, fired_run = [], None
+        if actor.role == "guarantor":
+            run, name = commitments_mod.latest_monitor_run(s, actor)
+            if run is not None:
+                fired = commitments_mod.fired_for(s, actor, run.id, dt.datetime.now(dt.UTC))
+                fired_run = runs.run_info(run, name)
+                labels.append(runs.label_of(run))
     return _render(request, "dashboard.html", actor, labels, fill=fill, rounds=[pledges.round_info(r) for r in rounds],
-                   mine=my, commitments=commitments)
+                   mine=my, commitments=commitments, fired=fired, fired_run=fired_run)
 
 
 def _commitments(s, actor: Actor) -> list[dict]:
@@ -256,6 +266,14 @@ def run_cancel(run_id: int, request: Request, csrf: str = Form("")):
     if ws.jobs is not None:
         ws.jobs.wake()
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+@router.post("/runs/{run_id}/commitments/ack")
+def commitment_ack(run_id: int, request: Request, key: str = Form(""), action: str = Form(""), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    with workspace(request).db.write() as s:
+        commitments_mod.acknowledge(s, actor, run_id, key, action)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/runs/{run_id}/files/{filename}")

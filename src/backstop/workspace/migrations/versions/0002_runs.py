@@ -1,4 +1,4 @@
-"""runs: analysis runs on scenario revisions (labelled by what they read) and their output files
+"""runs: analysis runs on scenario revisions (labelled by what they read), their output files, guarantors' actions
 
 Revision ID: 0002
 Revises: 0001
@@ -42,8 +42,23 @@ def upgrade() -> None:
         sa.Column("content", sa.LargeBinary, nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
     )
+    op.create_table(
+        "commitment_actions",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False, index=True),
+        sa.Column("fired_key", sa.String(200), nullable=False),
+        sa.Column("nation", sa.String(3), nullable=False),
+        sa.Column("deadline", sa.String(32), nullable=False),
+        sa.Column("acknowledged_by", sa.String(64), nullable=False),
+        sa.Column("acknowledged_at", sa.String(32), nullable=False),
+        sa.Column("action", sa.Text, nullable=False),
+        sa.Column("owner", sa.String(3), nullable=False, index=True),
+        sa.Column("releasable_to", sa.String(400), nullable=False),
+        sa.UniqueConstraint("run_id", "fired_key", "nation"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("commitment_actions")
     op.drop_table("run_files")
     op.drop_table("runs")
