@@ -60,6 +60,8 @@ def test_run_completes_with_progress_files_and_byte_identical_results(ws):
     ra = c.get(f"/api/runs/{a['id']}/files/results.json", headers=h["pia"]).content
     rb = c.get(f"/api/runs/{b['id']}/files/results.json", headers=h["pia"]).content
     assert ra == rb and a["results_sha256"] == b["results_sha256"]
+    cmp = c.get(f"/api/compare?a={a['id']}&b={b['id']}", headers=h["pia"]).json()  # same inputs: no output row changed
+    assert "forcegen_gaps" in cmp["frames"] and all(f["changed_rows"] == 0 for f in cmp["frames"].values())
     # runs are linked to the revision and listed; observers may read but not start; unknown analysis is located
     assert [r["id"] for r in c.get("/api/runs?scenario=ukraine-2025", headers=h["pia"]).json()] == [b["id"], a["id"]]
     assert c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": "forcegen"}, headers=h["obs"]).status_code == 403
@@ -170,5 +172,54 @@ def test_guarantor_sees_fired_commitments_acknowledges_and_overdue_is_flagged(tm
         assert "coal-consult@2026-05-01" in c.get("/", headers=h["gil"]).text
         gbr = c.get("/", headers=h["gaby"]).text
         assert "coal-consult@" not in gbr and "no commitment fired to your state" in gbr
+    finally:
+        close(c)
+
+
+def test_compare_two_runs_outputs_and_inputs(tmp_path):
+    from backstop.workspace.compare import compare_frames
+    from backstop.workspace.models import Run, RunFile
+    from backstop.workspace.permissions import encode
+
+    # the frame comparison: keyed by text columns, numbers with their change, rows only in one run
+    a = b"capability,zone,required,filled,gap\nmech_battalion,kyiv,10,8,2\nhq_staff,kyiv,4,4,0\n"
+    b = b"capability,zone,required,filled,gap\nmech_battalion,kyiv,10,6,4\nhq_staff,kyiv,4,4,0\nengineers,odesa,2,0,2\n"
+    f = compare_frames(a, b)
+    assert f["keys"] == ["capability", "zone"] and f["changed_rows"] == 2
+    mech = next(r for r in f["rows"] if r["key"] == "mech_battalion / kyiv")
+    assert {c["column"]: c["delta"] for c in mech["cells"]} == {"required": 0, "filled": -2, "gap": 2}
+    assert next(r for r in f["rows"] if r["key"] == "engineers / odesa")["only"] == "b"
+
+    c = make_client(f"sqlite:///{tmp_path / 'ws.db'}", AS_OF, job_workers=0)
+    try:
+        add_users(c.app, [("pia", "NOR", "planner"), ("fred", "FRA", "planner")])
+        h = {u: token(c, u) for u in ("pia", "fred")}
+        files = bundled_files_b64()
+        assert c.post("/api/scenarios/ukraine-2025/revisions", json={"files": files, "message": "b"}, headers=h["pia"]).status_code == 201
+        import base64
+
+        toml = base64.b64decode(files["scenario.toml"]).replace(b"rotation_months = 6", b"rotation_months = 4")
+        r = c.post("/api/scenarios/ukraine-2025/revisions", json={"files": {**files, "scenario.toml": base64.b64encode(toml).decode()},
+                                                                  "message": "shorter", "base": 1}, headers=h["pia"])
+        assert r.status_code == 201, r.text
+        ids = []
+        with c.app.state.ws.db.write() as s:
+            for rev, gaps, rel in ((1, a, ["FRA"]), (2, b, [])):
+                run = Run(scenario_id=1, revision=rev, round_id=None, analysis="forcegen", seed=1, quick=True, inputs="{}", status="done",
+                          progress="done", error="", started_by="pia", created_at="2026-05-01T00:00:00Z", finished_at=None,
+                          results_sha256="", owner="NOR", releasable_to=encode(rel))
+                s.add(run)
+                s.flush()
+                s.add(RunFile(run_id=run.id, filename="forcegen_gaps.csv", content=gaps, sha256=""))
+                ids.append(run.id)
+        cmp = c.get(f"/api/compare?a={ids[0]}&b={ids[1]}", headers=h["pia"]).json()
+        assert cmp["frames"]["forcegen_gaps"]["changed_rows"] == 2 and cmp["audience"] == ["NOR"]
+        assert "forcegen.rotation_months" in json.dumps(cmp["revision_diff"])
+        page = c.get(f"/compare?a={ids[0]}&b={ids[1]}", headers=h["pia"]).text
+        assert "mech_battalion / kyiv" in page and "8 → 6 (-2)" in page and "rotation_months" in page and "NOR ONLY" in page
+        # FRA sees run A but not run B (national-only): the comparison is 404 on both routes
+        assert c.get(f"/api/runs/{ids[0]}", headers=h["fred"]).status_code == 200
+        assert c.get(f"/api/compare?a={ids[0]}&b={ids[1]}", headers=h["fred"]).status_code == 404
+        assert c.get(f"/compare?a={ids[0]}&b={ids[1]}", headers=h["fred"]).status_code == 404
     finally:
         close(c)

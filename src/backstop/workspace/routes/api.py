@@ -318,6 +318,14 @@ def run_file(run_id: int, filename: str, request: Request, actor: Actor = Depend
                     "content-disposition": f'attachment; filename="run-{run_id}-{filename}"'})
 
 
+@router.get("/compare", tags=["runs"], summary="Two runs side by side: outputs frame by frame, and the revision diff")
+def compare_runs(request: Request, a: int = Query(...), b: int = Query(...), actor: Actor = Depends(actor_of)):
+    from backstop.workspace import compare
+
+    with workspace(request).db.read() as s:
+        return _ok(compare.compare(s, actor, a, b))
+
+
 class AckIn(BaseModel):
     key: str = Field(max_length=200, description="the fired step: commitment id @ trigger time (as listed)")
     action: str = Field(max_length=2000, description="the action taken")

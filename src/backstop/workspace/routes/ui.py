@@ -268,6 +268,17 @@ def run_cancel(run_id: int, request: Request, csrf: str = Form("")):
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
+@router.get("/compare")
+def compare_page(request: Request, a: int, b: int):
+    from backstop.workspace import compare
+
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        c = compare.compare(s, actor, a, b)
+        labels = [runs.label_of(runs.get_run(s, actor, a)), runs.label_of(runs.get_run(s, actor, b))]
+    return _render(request, "compare.html", actor, labels, c=c)
+
+
 @router.post("/runs/{run_id}/commitments/ack")
 def commitment_ack(run_id: int, request: Request, key: str = Form(""), action: str = Form(""), csrf: str = Form("")):
     actor = _session(request, csrf)
