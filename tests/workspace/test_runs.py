@@ -223,3 +223,44 @@ def test_compare_two_runs_outputs_and_inputs(tmp_path):
         assert c.get(f"/compare?a={ids[0]}&b={ids[1]}", headers=h["fred"]).status_code == 404
     finally:
         close(c)
+
+
+def test_meeting_record_and_minutes_cite_runs_and_keep_labels(tmp_path):
+    from backstop.workspace.models import Run
+    from backstop.workspace.permissions import encode
+
+    c = make_client(f"sqlite:///{tmp_path / 'ws.db'}", AS_OF, job_workers=0)
+    try:
+        add_users(c.app, [("pia", "NOR", "planner"), ("fred", "FRA", "planner"), ("obs", "FRA", "observer")])
+        h = {u: token(c, u) for u in ("pia", "fred", "obs")}
+        assert c.post("/api/scenarios/ukraine-2025/revisions", json={"files": bundled_files_b64(), "message": "b"}, headers=h["pia"]).status_code == 201
+        ids = []
+        with c.app.state.ws.db.write() as s:
+            for rel in (["COALITION"], []):  # a coalition run and a Norwegian national-only run
+                run = Run(scenario_id=1, revision=1, round_id=None, analysis="forcegen", seed=1, quick=True, inputs="{}", status="done",
+                          progress="done", error="", started_by="pia", created_at="2026-05-01T00:00:00Z", finished_at=None,
+                          results_sha256="ab" * 32, owner="NOR", releasable_to=encode(rel))
+                s.add(run)
+                s.flush()
+                ids.append(run.id)
+        r = c.post("/api/meetings", json={"title": "Chiefs VTC", "date": "2026-06-02", "nations": ["NOR", "FRA", "GBR"]}, headers=h["pia"])
+        assert r.status_code == 201, r.text
+        mid = r.json()["id"]
+        assert c.post("/api/meetings", json={"title": "x", "date": "June", "nations": ["NOR"]}, headers=h["pia"]).status_code == 422
+        assert c.post("/api/meetings", json={"title": "x", "date": "2026-06-02", "nations": ["NOR"]}, headers=h["obs"]).status_code == 403
+        add = lambda body, who="pia": c.post(f"/api/meetings/{mid}/items", json=body, headers=h[who])  # noqa: E731
+        assert add({"kind": "agenda", "text": "Force options", "run_id": ids[0], "scenario": "ukraine-2025", "revision": 1}).status_code == 201
+        assert add({"kind": "decision", "text": "Adopt option A", "run_id": ids[0], "owner_nation": "FRA", "due_date": "2026-07-01"}).status_code == 201
+        assert add({"kind": "decision", "text": "Norway fills the gap", "run_id": ids[1], "owner_nation": "NOR", "due_date": "2026-07-15"}).status_code == 201
+        assert add({"kind": "decision", "text": "no evidence", "owner_nation": "NOR", "due_date": "2026-07-15"}).status_code == 422
+        assert add({"kind": "agenda", "text": "x", "run_id": ids[1]}, who="fred").status_code == 404  # the NOR-only run is hidden from FRA
+        md = c.get(f"/api/meetings/{mid}/minutes.md", headers=h["pia"]).text
+        assert f"run #{ids[0]}" in md and f"run #{ids[1]}" in md and "NOR ONLY" in md and "| Adopt option A | FRA | 2026-07-01 |" in md
+        html = c.get(f"/api/meetings/{mid}/minutes.html", headers=h["pia"]).text
+        assert "<script" not in html and "src=" not in html and "href=" not in html and f"run #{ids[1]}" in html
+        fra = c.get(f"/api/meetings/{mid}/minutes.md", headers=h["obs"]).text  # FRA reads the minutes without the NOR-only decision
+        assert f"run #{ids[0]}" in fra and f"run #{ids[1]}" not in fra and "Norway fills the gap" not in fra
+        assert "Norway fills the gap" not in c.get(f"/api/meetings/{mid}/minutes.html", headers=h["obs"]).text
+        assert [i["text"] for i in c.get(f"/api/meetings/{mid}", headers=h["obs"]).json()["items"]] == ["Force options", "Adopt option A"]
+    finally:
+        close(c)

@@ -32,7 +32,7 @@ def test_migrations_upgrade_from_empty_and_downgrade(db_url):
 
 def test_runs_migration_upgrades_and_downgrades_alone(db_url):
     """0002 (runs) on top of 0001: down to 0001 drops only its tables, up again restores them."""
-    runs_tables = {"runs", "run_files", "commitment_actions"}
+    runs_tables = {"runs", "run_files", "commitment_actions", "meetings", "meeting_items"}
     upgrade(db_url, "0001")
     db = Database(db_url)
     assert TABLES <= set(inspect(db.engine).get_table_names()) and not runs_tables & set(inspect(db.engine).get_table_names())

@@ -202,3 +202,34 @@ class CommitmentAction(Labelled, Base):
     acknowledged_by: Mapped[str] = mapped_column(String(64))
     acknowledged_at: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(Text, default="")
+
+
+class Meeting(Labelled, Base):
+    """A chiefs' meeting: date, participating nations, agenda items and decisions (``MeetingItem``)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    date: Mapped[str] = mapped_column(String(10))
+    nations: Mapped[str] = mapped_column(String(400))  # ;NOR;FRA; participating nations
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class MeetingItem(Labelled, Base):
+    """An agenda item or a decision, citing a run and/or a revision; labelled by the meeting and the run cited."""
+
+    __tablename__ = "meeting_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # agenda | decision
+    text: Mapped[str] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), nullable=True)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenarios.id"), nullable=True)
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    owner_nation: Mapped[str] = mapped_column(String(3), default="")  # decisions: who must act
+    due_date: Mapped[str] = mapped_column(String(10), default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))

@@ -326,6 +326,75 @@ def compare_runs(request: Request, a: int = Query(...), b: int = Query(...), act
         return _ok(compare.compare(s, actor, a, b))
 
 
+class MeetingIn(BaseModel):
+    title: str = Field(max_length=200)
+    date: str = Field(description="YYYY-MM-DD")
+    nations: list[str] = Field(description="participating nations (ISO3)")
+    releasable_to: list[str] = ["COALITION"]
+
+
+class ItemIn(BaseModel):
+    kind: str = Field(description="agenda or decision")
+    text: str = Field(max_length=4000)
+    run_id: int | None = Field(None, description="the run it rests on (required for a decision)")
+    scenario: str | None = None
+    revision: int | None = None
+    owner_nation: str = Field("", description="decisions: the nation that must act (ISO3)")
+    due_date: str = Field("", description="decisions: YYYY-MM-DD")
+
+
+@router.post("/meetings", tags=["meetings"], status_code=201, summary="Record a meeting")
+def create_meeting(body: MeetingIn, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    tokens = parse_tokens(body.releasable_to)
+    with workspace(request).db.write() as s:
+        m = meetings.create_meeting(s, actor, body.title, body.date, body.nations, tokens)
+        return _ok(meetings.record(s, actor, m.id), 201)
+
+
+@router.get("/meetings", tags=["meetings"])
+def list_meetings(request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    with workspace(request).db.read() as s:
+        return _ok([{"id": m.id, "title": m.title, "date": m.date} for m in meetings.visible_meetings(s, actor)])
+
+
+@router.get("/meetings/{meeting_id}", tags=["meetings"], summary="A meeting with the items you may see")
+def get_meeting(meeting_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    with workspace(request).db.read() as s:
+        return _ok(meetings.record(s, actor, meeting_id))
+
+
+@router.post("/meetings/{meeting_id}/items", tags=["meetings"], status_code=201, summary="Add an agenda item or a decision")
+def add_meeting_item(meeting_id: int, body: ItemIn, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    with workspace(request).db.write() as s:
+        it = meetings.add_item(s, actor, meeting_id, body.kind, body.text, run_id=body.run_id, scenario=body.scenario,
+                               revision=body.revision, owner_nation=body.owner_nation, due_date=body.due_date)
+        return _ok({"id": it.id, "kind": it.kind}, 201)
+
+
+@router.get("/meetings/{meeting_id}/minutes.{fmt}", tags=["meetings"], summary="Minutes: self-contained HTML or Markdown (audited)")
+def minutes(meeting_id: int, fmt: str, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    if fmt not in ("html", "md"):
+        return JSONResponse({"error": "minutes come as .html or .md"}, status_code=404)
+    with workspace(request).db.write() as s:
+        rec = meetings.record(s, actor, meeting_id)
+        m = meetings.get_meeting(s, actor, meeting_id)
+        audit.append(s, actor=actor.name, actor_nation=actor.nation, action="meeting.minutes", target=f"meeting:{meeting_id}",
+                     owner=m.owner, releasable_to=m.releasable_to)
+    body = meetings.minutes_html(rec) if fmt == "html" else meetings.minutes_markdown(rec)
+    media = "text/html; charset=utf-8" if fmt == "html" else "text/markdown; charset=utf-8"
+    return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="minutes-{meeting_id}.{fmt}"'})
+
+
 class AckIn(BaseModel):
     key: str = Field(max_length=200, description="the fired step: commitment id @ trigger time (as listed)")
     action: str = Field(max_length=2000, description="the action taken")

@@ -1,4 +1,4 @@
-"""runs: analysis runs on scenario revisions (labelled by what they read), their output files, guarantors' actions
+"""runs: analysis runs on scenario revisions (labelled by what they read), their output files, guarantors' actions, meetings
 
 Revision ID: 0002
 Revises: 0001
@@ -56,9 +56,38 @@ def upgrade() -> None:
         sa.Column("releasable_to", sa.String(400), nullable=False),
         sa.UniqueConstraint("run_id", "fired_key", "nation"),
     )
+    op.create_table(
+        "meetings",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("date", sa.String(10), nullable=False),
+        sa.Column("nations", sa.String(400), nullable=False),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.String(32), nullable=False),
+        sa.Column("owner", sa.String(3), nullable=False, index=True),
+        sa.Column("releasable_to", sa.String(400), nullable=False),
+    )
+    op.create_table(
+        "meeting_items",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False, index=True),
+        sa.Column("kind", sa.String(10), nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=True),
+        sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id"), nullable=True),
+        sa.Column("revision", sa.Integer, nullable=True),
+        sa.Column("owner_nation", sa.String(3), nullable=False),
+        sa.Column("due_date", sa.String(10), nullable=False),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.String(32), nullable=False),
+        sa.Column("owner", sa.String(3), nullable=False, index=True),
+        sa.Column("releasable_to", sa.String(400), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("meeting_items")
+    op.drop_table("meetings")
     op.drop_table("commitment_actions")
     op.drop_table("run_files")
     op.drop_table("runs")
