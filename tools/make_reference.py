@@ -384,6 +384,13 @@ EXPECTED_COLUMNS = {
         "id,night_start,region_list,drones_launched,decoys_launched,cruise_launched,ballistic_launched,"
         "drones_downed,cruise_downed,ballistic_downed,note,source,as_of,assumption"
     ),
+    "land_nodes.csv": "id,name,kind,state,lat,lon,gauge,zone,note,source,as_of,assumption",
+    "land_edges.csv": (
+        "id,from,to,mode,length_km,capacity_per_day,capacity_unit,handling_h,valid_from,note,source,as_of,assumption"
+    ),
+    "land_unit_types.csv": "id,name,personnel,combat_troops,trains,vehicles,ship_loads,sorties,note,source,as_of,assumption",
+    "land_readiness.csv": "tier,name,troops,notice_min_days,notice_max_days,note,source,as_of,assumption",
+    "land_training.csv": "id,programme,lead,trained,period_start,period_end,note,source,as_of,assumption",
 }
 
 VOCAB = {
@@ -400,6 +407,9 @@ VOCAB = {
         "sam_long", "sam_medium", "sam_short", "gun", "mobile_fire_group", "interceptor_drone", "ew", "fighter"},
     ("threat_weapons.csv", "class"): {"drone", "decoy", "cruise", "ballistic"},
     ("ports.csv", "kind"): {"sea_port", "river_port", "corridor_point"},
+    ("land_nodes.csv", "kind"): {"port", "airbase", "garrison", "hub", "crossing", "gauge_change"},
+    ("land_nodes.csv", "gauge"): {"", "1435", "1520"},
+    ("land_edges.csv", "mode"): {"road", "rail_1435", "rail_1520", "gauge_change", "sea", "air"},
 }
 BOOL_COLUMNS = {
     "assumption", "confirmed", "ground", "combat", "air_isr_intel", "in_ukraine",
@@ -435,7 +445,7 @@ def check() -> int:
                 bad = df.index[~df[col].isin(["true", "false"])].tolist()
                 if bad:
                     err(f"{name}: non-boolean {col} in rows {bad}")
-            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until", "decided"):
+            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until", "decided", "valid_from", "period_start", "period_end"):
                 vals = df[col][df[col] != ""]
                 parsed = pd.to_datetime(vals, format="%Y-%m-%d", errors="coerce")
                 if parsed.isna().any():
@@ -455,7 +465,8 @@ def check() -> int:
         return 1
     states = set(frames["states.csv"]["iso3"])
     for name, col in [("memberships.csv", "iso3"), ("positions.csv", "iso3"), ("gdp.csv", "iso3"),
-                      ("zones.csv", "state"), ("ports.csv", "state"), ("energy.csv", "state")]:
+                      ("zones.csv", "state"), ("ports.csv", "state"), ("energy.csv", "state"),
+                      ("land_nodes.csv", "state")]:
         vals = set(frames[name][col]) - {""}
         if vals - states:
             err(f"{name}: {col} not in states.csv: {vals - states}")
@@ -540,6 +551,11 @@ def check() -> int:
             "interceptor_cost_usd", "battery_cost_usd", "reload_hours", "pk_drone", "pk_decoy", "pk_cruise",
             "pk_ballistic"],
         "threat_weapons.csv": ["speed_kmh", "range_km", "warhead_kg", "unit_cost_usd"],
+        "land_nodes.csv": ["lat", "lon"],
+        "land_edges.csv": ["length_km", "capacity_per_day", "handling_h"],
+        "land_unit_types.csv": ["personnel", "combat_troops", "trains", "vehicles", "ship_loads", "sorties"],
+        "land_readiness.csv": ["troops", "notice_min_days", "notice_max_days"],
+        "land_training.csv": ["trained"],
         "strike_reports.csv": [
             "drones_launched", "decoys_launched", "cruise_launched", "ballistic_launched", "drones_downed",
             "cruise_downed", "ballistic_downed"],
@@ -551,6 +567,28 @@ def check() -> int:
             bad = pd.to_numeric(vals, errors="coerce").isna()
             if bad.any():
                 err(f"{name}: non-numeric {col}: {vals[bad].tolist()}")
+
+    # the corridor network: edges join known nodes, every capacity positive and flagged, zones served,
+    # the gauge-change points of the issue present, and the files equal to their generator's output
+    nodes, edges = frames["land_nodes.csv"], frames["land_edges.csv"]
+    bad_ends = (set(edges["from"]) | set(edges["to"])) - set(nodes["id"])
+    if bad_ends:
+        err(f"land_edges.csv: unknown nodes {sorted(bad_ends)}")
+    if (pd.to_numeric(edges["capacity_per_day"]) <= 0).any() or (edges["assumption"] != "true").any():
+        err("land_edges.csv: every capacity must be positive and flagged assumption=true")
+    missing_zones = set(frames["zones.csv"]["id"]) - set(nodes["zone"]) - {"black_sea", "tur_straits", "bgr"}
+    if missing_zones:
+        err(f"land_nodes.csv: no node serves zones {sorted(missing_zones)}")
+    if not {"mostyska", "yahodyn", "chop", "izov", "vadul_siret"} <= set(nodes.loc[nodes["kind"] == "gauge_change", "id"]):
+        err("land_nodes.csv: a gauge-change point of the 1520/1435 mm border is missing")
+    tiers = frames["land_readiness.csv"]
+    if tiers[["tier", "troops", "notice_max_days"]].values.tolist() != [["1", "100000", "10"], ["2", "200000", "30"], ["3", "500000", "180"]]:
+        err("land_readiness.csv: NATO Force Model tiers differ from the Madrid 2022 figures")
+    import subprocess
+
+    gen = subprocess.run([sys.executable, str(Path(__file__).with_name("make_land_network.py")), "--check"], capture_output=True, text=True)
+    if gen.returncode != 0:
+        err("land network: " + (gen.stdout + gen.stderr).strip())
 
     ad = frames["air_defence_systems.csv"]
     for cls in ("drone", "decoy", "cruise", "ballistic"):
@@ -602,6 +640,12 @@ def check() -> int:
                 want = r.state or None
                 if got != want and not (got is None and want and coast_km(lat, lon) < 3):
                     err(f"{name}: {r['id']} at {r.lat},{r.lon} lies in {got}, expected {want}")
+        # corridor nodes lie in their state, or (border stations, ports) within ~8 km of its boundary
+        for _, r in frames["land_nodes.csv"].iterrows():
+            lat, lon = float(r.lat), float(r.lon)
+            got = where(lat, lon)
+            if got != r.state and coast_km(lat, lon) > 8:
+                err(f"land_nodes.csv: {r['id']} at {r.lat},{r.lon} lies in {got}, expected {r.state}")
         # ports: at sea or on a river, within ~2.5 km of a Natural Earth (10 m) coastline or river border
         for _, r in frames["ports.csv"].iterrows():
             lat, lon = float(r.lat), float(r.lon)

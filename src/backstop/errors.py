@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+MAX_VALUE_CHARS = 80
+"""Longest value (or field name) a problem echoes; longer ones are cut and their length given."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -40,6 +43,16 @@ class Problem:
     hint: str = ""
     severity: str = "error"
 
+    def __post_init__(self) -> None:
+        # a value is echoed, never a whole file: long values (a 1 MB cell) are cut with their length
+        for name in ("value", "field", "location"):
+            text = getattr(self, name)
+            if not isinstance(text, str):
+                text = str(text)
+            if len(text) > MAX_VALUE_CHARS:
+                text = f"{text[:MAX_VALUE_CHARS]}... ({len(text):,} characters)"
+            object.__setattr__(self, name, text)
+
     def __str__(self) -> str:
         where = ", ".join(p for p in (self.file, self.location) if p)
         fld = f" field '{self.field}'" if self.field else ""
@@ -63,7 +76,7 @@ class InputError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        n = len(self.problems)
+        n = sum(p.severity == "error" for p in self.problems) or len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the input"
         return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
 

@@ -3,7 +3,7 @@
 ``ANALYSES`` is the one list that ``backstop assess``, the workspace's runs and sweeps all use.
 Each entry names a plain function ``run(scenario, context) -> Result`` imported here, so a reader
 (or a tool) can follow ``assess`` into every analysis.  Analyses that emit requirement lines
-(skies, seas) come before force generation, which reads them from ``RunContext.results``.
+(skies, seas, land) come before force generation, which reads them from ``RunContext.results``.
 
 This module imports every analysis (numpy, scipy, shapely...): command-line code imports it
 inside the command that needs it, so ``backstop --help`` stays fast.
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from backstop import overview
 from backstop.forcegen import analysis as forcegen_analysis
+from backstop.land import analysis as land_analysis
 from backstop.monitor import analysis as monitor_analysis
 from backstop.results import Result
 from backstop.scenario import Scenario
@@ -54,6 +55,7 @@ ANALYSES: tuple[Analysis, ...] = (
     Analysis("overview", "Scenario and coalition", overview.run),
     Analysis("skies", "Safe skies", skies_analysis.run),
     Analysis("seas", "Safe seas", seas_analysis.run),
+    Analysis("land", "Peace on land", land_analysis.run),
     Analysis("forcegen", "Force generation", forcegen_analysis.run),
     Analysis("monitor", "Ceasefire and guarantee monitoring", monitor_analysis.run),
     Analysis("summit", "Summit planner", summit_analysis.run),

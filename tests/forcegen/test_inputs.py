@@ -139,7 +139,7 @@ def test_unknown_capability_and_nation_name_the_row(scenario_dir):
     _edit_pledges(scenario_dir, edit)
     probs = {(p.location, p.field): p for p in _problems(scenario_dir)}
     assert probs[("line 3", "capability")].message == "unknown capability"
-    assert probs[("line 4", "nation")].message == "unknown nation"
+    assert probs[("line 4", "nation")].message == "unknown state"  # rejected by validation, before force generation
 
 
 def test_unknown_zone_in_requirements(scenario_dir):

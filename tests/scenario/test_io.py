@@ -86,18 +86,28 @@ def test_missing_folder_and_missing_toml(tmp_path):
     assert "missing scenario file" in exc.value.problems[0].message
 
 
-def test_cross_reference_checks_warn_then_fail_when_strict(scenario_dir):
+def test_unknown_references_are_errors_and_warnings_come_with_them(scenario_dir):
     _write(scenario_dir, "requirements.csv", "id,capability,quantity,zone\nR1,hq_staff,1,atlantis\nR1,warp_drive,1,ukr_kyiv\n")
+    with pytest.raises(InputError) as exc:
+        read_scenario(scenario_dir)
+    msgs = {(p.location, p.field, p.message, p.severity) for p in exc.value.problems}
+    assert ("line 2", "zone", "unknown zone", "error") in msgs
+    assert ("line 3", "capability", "unknown capability", "error") in msgs
+    # the duplicate id is only a warning, but it is shown together with the errors
+    assert any(p.message.startswith("duplicate id") and p.severity == "warning" for p in exc.value.problems)
+    code, _, err = run_cli("validate", str(scenario_dir))
+    assert code == 2 and "atlantis" in err and "warning" in err and "duplicate id" in err
+
+
+def test_warnings_pass_then_fail_when_strict(scenario_dir):
+    _write(scenario_dir, "requirements.csv", "id,capability,quantity,zone\nR1,hq_staff,1,ukr_kyiv\nR1,hq_staff,1,ukr_kyiv\n")
     scenario = read_scenario(scenario_dir)
-    msgs = {(w.location, w.field, w.message) for w in scenario.warnings}
-    assert ("line 2", "zone", "unknown zone") in msgs
-    assert ("line 3", "capability", "unknown capability") in msgs
-    assert any(w.message.startswith("duplicate id") for w in scenario.warnings)
+    assert [w.message.startswith("duplicate id") for w in scenario.warnings] == [True, True]
     with pytest.raises(InputError) as exc:
         read_scenario(scenario_dir, strict=True)
     assert len(exc.value.problems) == len(scenario.warnings)
     code, _, err = run_cli("validate", str(scenario_dir), "--strict")
-    assert code == 2 and "atlantis" in err
+    assert code == 2 and "duplicate id" in err
 
 
 def test_unknown_table_warns(scenario_dir):

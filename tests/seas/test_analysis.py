@@ -140,6 +140,8 @@ def test_exposure_fallback_regions_allocation(scenario_dir):
         "w1,shahed_136,100,,0,6,regions:Odesa=1.0,test\n"
         "w2,shahed_136,100,,0,6,regions:Kharkiv=1.0,test\n",
     )
+    toml = scenario_dir / "scenario.toml"  # the default wave must be one of the new waves (validation checks it)
+    toml.write_text(toml.read_text(encoding="utf-8").replace('wave = "record_2025_09_06"', 'wave = "w1"'), encoding="utf-8")
     scenario = read_scenario(scenario_dir)
     sites = port_sites(scenario, plan_corridor(scenario).routes)
     table, method, _ = exposure_table(scenario, sites)

@@ -55,9 +55,15 @@ def test_bad_defences_name_the_row(scenario_dir):
            "empty,iris_t_slm,50.45,30.52,1,0,shoot-look-shoot,UKR,\n"
            "ghost,s400,50.45,30.52,1,,shoot-look-shoot,UKR,\n"
            "far,nasams,55.75,37.6,1,,shoot-look-shoot,UKR,\n")
-    sc = read_scenario(scenario_dir)
+    with pytest.raises(InputError) as e:  # validation already rejects the unknown system
+        read_scenario(scenario_dir)
+    assert [(p.location, p.field) for p in e.value.problems if p.severity == "error"] == [("line 5", "system")]
+    from backstop.scenario import read_table
+    from backstop.scenario.models.skies import Defence
+
+    rows, _ = read_table(scenario_dir / "defences.csv", Defence)
     with pytest.raises(InputError) as e:
-        build_batteries(sc.rows("defences"))
+        build_batteries(rows)
     msgs = {(p.location, p.field): p.message for p in e.value.problems}
     assert "off the map" in msgs[("line 3", "lat/lon")]
     assert "empty magazine" in msgs[("line 4", "magazine")]
@@ -189,6 +195,8 @@ def test_custom_sites_and_value_allocation(scenario_dir):
         "w,shahed_136,100,,0,6,value,test\n"
         "w,iskander_m,2,,5,6,regions:Odesa=1,test\n"
     )
+    toml = scenario_dir / "scenario.toml"  # the default wave must be one of the new waves (validation checks it)
+    toml.write_text(toml.read_text(encoding="utf-8").replace('wave = "record_2025_09_06"', 'wave = "w"'), encoding="utf-8")
     sc = read_scenario(scenario_dir)
     assets = scenario_assets(sc)
     assert list(assets.value) == [2900000.0, 600000.0]

@@ -56,7 +56,7 @@ def test_bad_database_url_is_a_located_error():
 
 def test_push_then_pull_is_byte_for_byte(tmp_path, monkeypatch):
     client = make_client(f"sqlite:///{tmp_path / 'ws.db'}", AS_OF)
-    add_users(client.app, [("pia", "GBR", "planner"), ("obs", "BRA", "observer")])
+    add_users(client.app, [("pia", "GBR", "planner"), ("obs", "HUN", "observer")])
     server = LiveServer(client.app).start()
     try:
         code, out, err = _cli(monkeypatch, PASSWORD + "\n", "push", str(bundled_path()), "--server", server.url, "--user", "pia", "-m", "bundled")
@@ -74,7 +74,7 @@ def test_push_then_pull_is_byte_for_byte(tmp_path, monkeypatch):
         assert code == 2 and "409" in err
         code, _, err = _cli(monkeypatch, "wrong password\n", "pull", "ukraine-2025", "--server", server.url, "--user", "pia", "-o", str(dst))
         assert code == 2 and "unknown user or wrong password" in err
-        # a Brazilian observer (not in the coalition) does not see it -> not found
+        # a HUN observer: Hungary is not in the coalition, so the COALITION scenario is not found
         code, _, err = _cli(monkeypatch, PASSWORD + "\n", "pull", "ukraine-2025", "--server", server.url, "--user", "obs", "-o", str(tmp_path / "o2"))
         assert code == 2 and "404" in err and not (tmp_path / "o2").exists()
     finally:

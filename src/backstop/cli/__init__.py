@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "backstop.cli.forcegen",
     "backstop.cli.monitor",
     "backstop.cli.seas",
+    "backstop.cli.land",
     "backstop.cli.summit",
     "backstop.cli.workspace",
     "backstop.cli.sweep",
@@ -44,9 +45,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, standalone_mode=False)
     except InputError as exc:
-        err_console.print(f"[bold red]error:[/] {len(exc.problems)} problem(s) in the input")
-        for p in exc.problems:
+        errors = [p for p in exc.problems if p.severity != "warning"]
+        warnings = [p for p in exc.problems if p.severity == "warning"]
+        tail = f" and {len(warnings)} warning(s)" if warnings else ""
+        err_console.print(f"[bold red]error:[/] {len(errors)} problem(s) in the input{tail}")
+        for p in errors:
             err_console.print(f"  - {p}", markup=False, highlight=False)
+        for p in warnings:
+            err_console.print(f"  - warning: {p}", markup=False, highlight=False)
         sys.exit(2)
     except DomainError as exc:  # a command that did not word it itself
         err_console.print("[bold red]error:[/] 1 problem(s) in the input")
@@ -66,10 +72,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(2)
         if os.environ.get("BACKSTOP_DEBUG"):
             raise
+        detail = " ".join(str(exc).split())[:200]
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
-            "This is a bug in backstop. Re-run with BACKSTOP_DEBUG=1 for the traceback and report it.",
-            highlight=False,
+            f"internal error: {type(exc).__name__}: {detail} (a bug in backstop: re-run with BACKSTOP_DEBUG=1 for the traceback and report it)",
+            highlight=False, markup=False, soft_wrap=True,
         )
         sys.exit(1)
     else:

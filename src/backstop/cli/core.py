@@ -80,6 +80,14 @@ def facts_members(
         raise exc.at("<cli>", "argument --body") from None
     except DateNotCovered as exc:
         raise exc.at("<cli>", "argument --as-of") from None
+    from backstop.reference.states import membership_rows
+
+    rows = membership_rows(key)
+    if len(rows) and date.isoformat() < str(rows["start"].min()):
+        from backstop.errors import input_error
+
+        first, data_as_of = str(rows["start"].min()), str(rows["as_of"].max())
+        raise input_error("<cli>", "argument --as-of", "as-of", date.isoformat(), f"before the bundled {key} data begins", f"the data cover {first} to {data_as_of}: use a date in that range")
     if as_json:
         print_json({"body": key, "as_of": date, "count": len(codes), "members": codes})
         return
@@ -145,6 +153,7 @@ def assess(
     from backstop.report import write_outputs
 
     t0 = time.perf_counter()
+    _check_out(out)  # before any analysis runs
     extra = []
     if sweep is not None:
         from backstop.sweep.report import hang_on_section
@@ -176,6 +185,17 @@ def assess(
     for r in results:
         if r.summary:
             console.print(f"  [bold]{r.title}[/]: {r.summary[0]}", highlight=False)
+
+
+def _check_out(out: Path) -> None:
+    """The output folder can be created or reused: not a file, and no file in its way."""
+    from backstop.errors import input_error
+
+    for p in (out, *out.parents):
+        if p.exists() and not p.is_dir():
+            raise input_error("<cli>", "argument -o/--out", "out", str(out), f"{p} is a file, not a folder", "give a folder for the report (created if absent)")
+        if p.exists():
+            break
 
 
 def register(app: typer.Typer) -> None:

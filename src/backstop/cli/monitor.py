@@ -30,7 +30,7 @@ def import_(
 
     if not file.is_file():
         raise input_error(str(file), "", "", "", "no such file", "give the path of a CSV, JSON or JSON Lines file")
-    with Store(db) as store:
+    with Store(db, on_wait=lambda msg: err_console.print(msg, markup=False, highlight=False)) as store:
         res = store.import_file(file)
         if parquet is not None:
             store.export_parquet(parquet)

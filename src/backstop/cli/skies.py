@@ -68,8 +68,8 @@ def wta(
 
     if method not in ("exact", "heuristic"):
         raise input_error("<cli>", "argument --method", "method", method, "unknown method", "use exact or heuristic")
-    if time_limit is not None and time_limit <= 0:
-        raise input_error("<cli>", "argument --time-limit", "time-limit", time_limit, "must be positive", "seconds, e.g. 60")
+    if time_limit is not None and not (0 < time_limit <= 86_400):  # also rejects nan and inf
+        raise input_error("<cli>", "argument --time-limit", "time-limit", time_limit, "must be a number of seconds in (0, 86400]", "seconds, e.g. 60")
     inst = read_wta(file)
     sol = solve(inst, method, time_limit)
     payload = {
@@ -100,8 +100,10 @@ def mclp(
 
     if facilities < 1:
         raise input_error("<cli>", "argument --facilities", "facilities", facilities, "must be at least 1", "")
-    if radius <= 0:
-        raise input_error("<cli>", "argument --radius", "radius", radius, "must be positive", "")
+    if not (0 < radius < float("inf")):  # also rejects nan
+        raise input_error("<cli>", "argument --radius", "radius", radius, "must be a finite positive number", "units of the coordinates, e.g. 800")
+    if not (0 < time_limit <= 86_400):
+        raise input_error("<cli>", "argument --time-limit", "time-limit", time_limit, "must be a number of seconds in (0, 86400]", "seconds, e.g. 60")
     if method not in ("exact", "heuristic"):
         raise input_error("<cli>", "argument --method", "method", method, "unknown method", "use exact or heuristic")
     inst = read_mclp(file)

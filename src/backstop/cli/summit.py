@@ -28,15 +28,20 @@ def summit(
     as_json: JsonOpt = False,
 ) -> None:
     """Where can the leaders meet? Verdicts (feasible, conditional, infeasible) with reasons and routes."""
+    from backstop.errors import input_error
     from backstop.reference.states import DateNotCovered, state_names
     from backstop.summit.analysis import plan
 
+    for opt, value in (("--venues", venues), ("--leaders", leaders), ("--allow-overflight", allow_overflight)):
+        if value is not None and not parse_codes(value, opt):  # "" or "," is not a silent "use the defaults"
+            raise input_error("<cli>", f"argument {opt}", opt.lstrip("-"), value, "no code given", f"give comma-separated codes, or leave {opt} out for the defaults")
     scenario = load_scenario(path)
     day = parse_date(date, "--date")
     try:
         scenario.snapshot_on(day or scenario.config.summit.date or scenario.as_of)
     except DateNotCovered as exc:  # the scenario's own dates were checked when it was read
         raise exc.at("<cli>", "argument --date", "date") from None
+    _date_caveat(day or scenario.config.summit.date or scenario.as_of)
     result = plan(
         scenario,
         date=day,
@@ -68,6 +73,22 @@ def summit(
         console.print(f"[bold]{v['rank']}. {v['city']} ({v['venue']}): {v['verdict']}[/]", highlight=False)
         for r in v["reasons"]:
             console.print(f"  - {r}", highlight=False, markup=False)
+
+
+def _date_caveat(when) -> None:
+    """Warn when the summit date lies beyond the bundled facts (memberships, warrants, positions)."""
+    import datetime as dt
+
+    from backstop.cli.common import err_console
+    from backstop.reference.tables import load_table
+
+    data_as_of = dt.date.fromisoformat(str(load_table("memberships")["as_of"].max()))
+    if when > data_as_of + dt.timedelta(days=365):
+        err_console.print(
+            f"warning: the summit date {when} is {(when - data_as_of).days // 365} year(s) after the bundled facts (as of {data_as_of}): "
+            "memberships, warrants and positions are taken as they stand on that date, not as they will be",
+            markup=False, highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -92,4 +92,66 @@ def schema_markdown() -> str:
     out += ["## Tables", ""]
     for name, t in d["tables"].items():
         out += [f"### {name}.csv", "", t["description"], "", f"When absent: {t['default']}.", ""] + _md_table(t["columns"]) + [""]
+    out += checks_markdown()
     return "\n".join(out).rstrip() + "\n"
+
+
+_BOUNDS = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
+def _rules() -> list[tuple[str, str, str]]:
+    return [
+        ("every file", "a regular file (a directory, dangling symbolic link or link loop is an error), UTF-8 (an undecodable byte is named by its line), at most 64 MiB; cells at most 1 MiB", "error"),
+        ("every CSV row", "exactly as many cells as the header (a short row is an error, never defaults); no duplicated or unknown column; required columns present", "error"),
+        ("every number", "finite (`inf`, `nan`, `1e999` are errors); integers fit 64 bits; within the range of its field (below)", "error"),
+        ("every reference (`ref`)", "resolves: states, capabilities, zones, systems, threats, airports, ports, searoute passages, waves, warrants; in the tables and in `scenario.toml`", "error"),
+        ("positions", f"latitude and longitude inside the theatre ({_theatre()})", "warning"),
+        ("incident dates", "a valid calendar date (ISO `YYYY-MM-DD`, date-time, or `20 August 2025`; `2025-02-30` and `yesterday` are errors); more than five years from the scenario period is a warning", "error / warning"),
+        ("dates marked `in_period`", "inside the scenario period", "warning"),
+        ("ids", "unique within a table", "warning"),
+    ]
+
+
+def _theatre() -> str:
+    from backstop.scenario.checks import THEATRE
+
+    (a, b), (c, d) = THEATRE["lat"], THEATRE["lon"]
+    return f"lat {a:g} to {b:g}, lon {c:g} to {d:g} deg"
+
+
+def field_checks(model: type[BaseModel]) -> list[tuple[str, str]]:
+    """(field, rule) for every field of ``model`` with a range, a reference or a period constraint."""
+    out = []
+    for name, f in model.model_fields.items():
+        parts = []
+        for m in f.metadata:
+            for attr, sym in _BOUNDS.items():
+                if type(m).__name__ == attr:
+                    parts.append(f"{sym} {getattr(m, attr.lower()):g}")
+        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+        if extra.get("ref"):
+            parts.append(f"a known {extra['ref']}")
+        if extra.get("in_period"):
+            parts.append("inside the scenario period (warning)")
+        if parts:
+            out.append((name, ", ".join(parts)))
+    return out
+
+
+def checks_markdown() -> list[str]:
+    """The ``## Checks`` section: what ``backstop validate`` rejects, generated from the models and the checks."""
+    from backstop.scenario.checks import CHECKS
+
+    out = ["## Checks", "", "`backstop validate` (and `backstop assess`, before any analysis) applies these rules; an error exits 2", "with file, line or key, field, value and a hint; a warning is shown always, and is fatal with `--strict`.", ""]
+    out += ["| what | rule | severity |", "|---|---|---|"] + [f"| {w} | {r} | {s} |" for w, r, s in _rules()] + [""]
+    out += ["Cross-row checks (`backstop.scenario.checks`):", ""]
+    out += [f"- `{c.__name__}`: {' '.join((c.__doc__ or '').split())}" for c in CHECKS] + [""]
+    out += ["Field rules, from the models (besides the type):", "", "| where | field | rule |", "|---|---|---|"]
+    for name, f in ScenarioConfig.model_fields.items():
+        sec = f.annotation
+        for fld, rule in field_checks(sec):
+            out.append(f"| [{name}] | `{fld}` | {rule} |")
+        for sub_name, sf in sec.model_fields.items():
+            if isinstance(sf.annotation, type) and issubclass(sf.annotation, BaseModel):
+                out += [f"| [{name}.{sub_name}] | `{fld}` | {rule} |" for fld, rule in field_checks(sf.annotation)]
+    for name, spec in TABLES.items():
+        out += [f"| {name}.csv | `{fld}` | {rule} |" for fld, rule in field_checks(spec.row)]
+    return out + [""]

@@ -19,13 +19,12 @@ from backstop.reference.sites import load_ports
 from backstop.reference.tables import load_table
 from backstop.results import Assumption, Result
 from backstop.scenario.models.forcegen import Requirement
-from backstop.scenario.models.seas import parse_vertices
+from backstop.scenario.models.seas import DESTINATION_ALIASES, parse_vertices
 from backstop.seas import corridor as C
 from backstop.seas import sizing as S
 from backstop.seas import waters as W
 from backstop.seas.exposure import exposure_table, port_sites
 
-DESTINATION_ALIASES = {"bosporus": "bosporus_south"}
 STATE_ZONES = {"UKR": "ukr_odesa", "ROU": "rou", "BGR": "bgr", "TUR": "tur_straits"}
 """Territorial waters -> deployment zone of zones.csv; everything else is ``black_sea``."""
 PORTS_FILE = "ports.csv (bundled reference)"

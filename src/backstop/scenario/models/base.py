@@ -5,7 +5,8 @@ description (:func:`field`); validation, defaults, ``backstop schema`` and
 ``docs/scenario-format.md`` are all derived from these declarations.
 
 Cross-reference checks are driven by field metadata: ``ref="state"`` (ISO3 code),
-``"capability"``, ``"zone"``, ``"system"``, ``"threat"``, ``"airport"`` (ICAO), ``"site"``, or
+``"capability"``, ``"zone"``, ``"system"``, ``"threat"``, ``"airport"`` (ICAO), ``"port"``,
+``"passage"`` (searoute), ``"wave"`` (a wave of ``waves.csv``), or
 ``in_period=True`` for dates that must fall inside the scenario period.  See
 :mod:`backstop.scenario.checks`.
 """
@@ -16,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+INT64_MAX = 2**63 - 1
+"""Largest integer any field accepts (the storage type of counts and indices: int64)."""
 
 
 def field(
@@ -52,19 +56,25 @@ def field(
         extra["in_period"] = True
     if example is not None:
         extra["example"] = example
+    if "default_factory" in kwargs:
+        return Field(description=description, json_schema_extra=extra or None, **kwargs)
     return Field(default, description=description, json_schema_extra=extra or None, **kwargs)
 
 
 class Section(BaseModel):
     """A section of ``scenario.toml``: unknown keys are errors (typos never pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
+
+    _ints = field_validator("*", mode="after")(lambda cls, v: _fits_int64(v))
 
 
 class Row(BaseModel):
     """One row of a scenario CSV table: unknown columns are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+    _ints = field_validator("*", mode="after")(lambda cls, v: _fits_int64(v))
 
     _line: int = PrivateAttr(0)
     """CSV line the row was read from (header = line 1); 0 for rows made in code."""
@@ -72,6 +82,15 @@ class Row(BaseModel):
     @property
     def line(self) -> int:
         return self._line
+
+
+def _fits_int64(value: Any) -> Any:
+    """Integers (alone or in lists) must fit int64, the type they are stored and computed in."""
+    items = value if isinstance(value, list) else [value]
+    for v in items:
+        if isinstance(v, int) and not isinstance(v, bool) and not (-INT64_MAX - 1 <= v <= INT64_MAX):
+            raise ValueError(f"integer out of range: does not fit 64 bits (at most {INT64_MAX})")
+    return value
 
 
 def split_list(value: Any, sep: str = ";") -> Any:

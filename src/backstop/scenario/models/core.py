@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from backstop.scenario.models.base import Section, field
 from backstop.scenario.models.forcegen import ForcegenSection
+from backstop.scenario.models.land import LandSection
 from backstop.scenario.models.monitor import MonitorSection
 from backstop.scenario.models.seas import SeasSection
 from backstop.scenario.models.skies import SkiesSection
@@ -60,6 +61,7 @@ class ScenarioConfig(Section):
     forcegen: ForcegenSection = ForcegenSection()
     skies: SkiesSection = SkiesSection()
     seas: SeasSection = SeasSection()
+    land: LandSection = LandSection()
     monitor: MonitorSection = MonitorSection()
     summit: SummitSection = SummitSection()
 

@@ -27,13 +27,14 @@ VIOLATION_CLASSES = (
 )
 """Prohibited acts the classifier knows (see ``docs/monitor.md``)."""
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 RULE_RE = re.compile(r"^(each|count:(\d+)/days:(\d+(?:\.\d+)?))$")
 
 
 class LinePoint(Row):
     """A vertex of the line of contact (polyline, in order from north to south)."""
 
-    seq: int = field(..., "Order of the vertex along the line (north to south).", ge=0)
+    seq: int = field(..., "Order of the vertex along the line (north to south).", ge=0, le=1_000_000)
     lat: float = field(..., "Latitude.", unit="deg", ge=-90, le=90)
     lon: float = field(..., "Longitude.", unit="deg", ge=-180, le=180)
     place: str = field("", "Nearby place (for readers; not used in computation).")
@@ -49,12 +50,12 @@ class Commitment(Row):
     guarantor: str = field(..., "ISO3 of the guarantor, or a group name (`coalition`, `EU`, `G7`).")
     violation_class: str = field(..., "Violation class the step answers (`any`, or one of the prohibited acts).")
     min_severity: int = field(1, "Lowest severity (1-5) of a violation that counts towards the rule.", ge=1, le=5)
-    step: int = field(1, "Order of the step in the guarantor's escalation ladder.", ge=1)
+    step: int = field(1, "Order of the step in the guarantor's escalation ladder.", ge=1, le=1_000)
     kind: Literal["consult", "air_defence", "air_policing", "monitoring", "sanctions", "tariffs", "other"] = field(
         "other", "Kind of response."
     )
     response: str = field(..., "What the guarantor does (consultations, reinforce air defence, sanctions snapback...).")
-    deadline_hours: float = field(24.0, "Deadline after the trigger.", unit="h", ge=0)
+    deadline_hours: float = field(24.0, "Deadline after the trigger.", unit="h", ge=0, le=100_000)
     rule: str = field("each", "Trigger rule: `each` (every qualifying violation), or `count:N/days:D` (N qualifying violations within D days).")
     against: str = field("RUS", "Party whose violations count (ISO3).", ref="state")
     source: str = field("", "Public statement the commitment is consistent with.")
@@ -88,17 +89,40 @@ class Incident(Row):
     location: str = field("", "Place name.")
     latitude: float = field(..., "Latitude.", unit="deg", ge=-90, le=90)
     longitude: float = field(..., "Longitude.", unit="deg", ge=-180, le=180)
-    fatalities: int = field(0, "Killed.", ge=0)
-    injured: int = field(0, "Injured.", ge=0)
+    fatalities: int = field(0, "Killed.", ge=0, le=2_147_483_647)
+    injured: int = field(0, "Injured.", ge=0, le=2_147_483_647)
     notes: str = field("", "Notes.")
     source: str = field("", "Source of the report.")
     illustrative: bool = field(False, "True when the row is an illustrative example, not a public report.")
+
+    @field_validator("event_date")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        parse_event_date(v)
+        return v
+
+
+def parse_event_date(text: str) -> datetime:
+    """An incident date: ISO ``YYYY-MM-DD`` or date-time (``T``, optional zone), or ACLED's ``20 August 2025``.
+
+    Raises ValueError for anything else, impossible dates (2025-02-30) and words (``yesterday``).
+    """
+    t = text.strip()
+    if _ISO_DATE.match(t):
+        try:
+            return datetime.fromisoformat(t.replace(" ", "T", 1))
+        except ValueError:
+            raise ValueError("not a valid calendar date or time (YYYY-MM-DD, or YYYY-MM-DDTHH:MM)") from None
+    try:
+        return datetime.strptime(t, "%d %B %Y")
+    except ValueError:
+        raise ValueError("not a date: use YYYY-MM-DD (or YYYY-MM-DDTHH:MM, or '20 August 2025')") from None
 
 
 class Verification(Section):
     """``[monitor.verification]``: when a reported violation counts as verified."""
 
-    min_sources: int = field(2, "Independent sources needed for `verified`.", ge=1)
+    min_sources: int = field(2, "Independent sources needed for `verified`.", ge=1, le=1_000)
     min_confidence: float = field(0.6, "Attribution confidence needed for `verified` (and for commitments to fire).", ge=0, le=1)
     fire_on: Literal["verified", "probable", "reported"] = field(
         "probable", "Lowest verification status that counts towards commitments."
@@ -111,24 +135,24 @@ class Verification(Section):
 class Dedup(Section):
     """``[monitor.dedup]``: thresholds that merge reports of the same event."""
 
-    distance_km: float = field(10.0, "Two reports of the same type closer than this may be the same event.", unit="km", gt=0)
-    days: int = field(1, "... and at most this many calendar days apart.", unit="days", ge=0)
+    distance_km: float = field(10.0, "Two reports of the same type closer than this may be the same event.", unit="km", gt=0, le=1_000)
+    days: int = field(1, "... and at most this many calendar days apart.", unit="days", ge=0, le=3_650)
 
 
 class MonitorSection(Section):
     """``[monitor]``: the agreement being monitored."""
 
-    parties: list[str] = Field(default_factory=lambda: ["UKR", "RUS"], description="Parties to the agreement (ISO3).")
+    parties: list[str] = Field(default_factory=lambda: ["UKR", "RUS"], description="Parties to the agreement (ISO3).", json_schema_extra={"ref": "state"})
     effective: datetime | None = field(None, "When the agreement takes effect (ISO date-time, UTC); empty = every incident counts.")
     left_side: str = field("RUS", "Party holding the left (east) side of the line when walking it north to south (ISO3).", ref="state")
-    buffer_km: float = field(15.0, "Width of the buffer zone on each side of the line.", unit="km", ge=0)
-    crossing_tolerance_km: float = field(2.0, "Ground action this far or more on the other party's side counts as crossing the line.", unit="km", ge=0)
+    buffer_km: float = field(15.0, "Width of the buffer zone on each side of the line.", unit="km", ge=0, le=500)
+    crossing_tolerance_km: float = field(2.0, "Ground action this far or more on the other party's side counts as crossing the line.", unit="km", ge=0, le=500)
     prohibited: list[str] = Field(default_factory=lambda: list(VIOLATION_CLASSES), description="Prohibited acts (subset of the violation classes).")
     site_radius_km: dict[str, float] = Field(
         default_factory=lambda: {"city": 20.0, "energy": 5.0, "port": 5.0},
         description="Radius [km] within which the nearest defended site of a kind decides the class of a strike.",
     )
-    city_min_population: int = field(50_000, "Cities at least this large are defended civilian areas.", unit="people", ge=0)
+    city_min_population: int = field(50_000, "Cities at least this large are defended civilian areas.", unit="people", ge=0, le=100_000_000)
     major_severity: int = field(4, "Severity at or above which a violation is `major`.", ge=1, le=5)
     verification: Verification = Field(default_factory=Verification, description="Verification rules.")
     dedup: Dedup = Field(default_factory=Dedup, description="Deduplication thresholds.")

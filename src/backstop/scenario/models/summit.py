@@ -18,6 +18,7 @@ class Leader(Row):
     warrants: list[str] = Field(
         default_factory=list,
         description="Arrest warrants, `;`-separated: ids of the bundled `icc_warrants.csv` (e.g. `icc-2023-03-17-putin`) or `ICC:YYYY-MM-DD`.",
+        json_schema_extra={"ref": "warrant"},
     )
 
     _split = list_validator("warrants")
@@ -44,10 +45,11 @@ class SummitSection(Section):
     """``[summit]``: date and toggles."""
 
     date: dt.date | None = field(None, "Date of the summit (default: scenario as-of date).", in_period=True)
-    allow_overflight: list[str] = Field(default_factory=list, description="States granting overflight derogations to every leader (ISO3).")
+    allow_overflight: list[str] = Field(default_factory=list, description="States granting overflight derogations to every leader (ISO3).", json_schema_extra={"ref": "state"})
     immunity_assurances: list[str] = Field(
         default_factory=list,
         description="Host states (ISO3) offering an immunity assurance to warrant holders, besides the bundled dated statements (`summit_facts.csv`: Switzerland from 19 Aug 2025, Hungary 17-22 Oct 2025).",
+        json_schema_extra={"ref": "state"},
     )
     avoid_icc_airspace: bool = field(False, "Route warrant holders around Rome Statute parties (emergency-landing risk).")
     cruise_kmh: float = field(850.0, "Assumed block cruise speed of a government jet.", unit="km/h", gt=100.0, lt=1500.0)

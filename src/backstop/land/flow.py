@@ -1,0 +1,432 @@
+"""Time-phased deployment: a time-expanded, route-based flow MILP on HiGHS.
+
+Each unit ``u`` may leave home on any day ``t >= ready`` (its notice to move, plus the
+cross-border permit delay on routes that cross a border) along one of its ``k`` fastest routes
+``r`` (:func:`backstop.land.network.routes`), in any split over days (echelons: the fluid
+approximation of trains and march units).  Day by day, the lift a route puts on an edge may not
+exceed the edge's capacity.  A unit counts as *present* in its zone from the day its last
+echelon arrives (closure).  The model maximises troop-days present over the horizon:
+
+.. math::
+
+    \\max \\sum_{u,d} w_u z_{ud} + \\epsilon \\sum_{u,d} w_u A_{ud}
+
+    \\text{s.t.}\\; \\sum_{r \\in R_u, t} x_{rt} \\le 1, \\quad
+    A_{ud} = A_{u,d-1} + \\sum_{r \\in R_u,\\, t + T_r = d} x_{rt}, \\quad z_{ud} \\le A_{ud},
+
+    \\sum_{(r,t):\\, e \\in r,\\, t + o_{re} = \\tau} \\ell_{re}\\, x_{rt} \\le c_e \\quad \\forall e, \\tau,
+    \\qquad x \\ge 0,\\; 0 \\le A \\le 1,\\; z \\in \\{0, 1\\}
+
+with ``T_r`` the route's transit in whole days, ``o_re`` the day offset at which it enters edge
+``e``, ``l_re`` the unit's lift on that edge (trains, vehicles, ship loads or sorties) and
+``c_e`` the edge's capacity per day.  The LP relaxation (``z`` continuous) bounds the MILP and
+gives the shadow price of each edge-day: the troop-days one more train, vehicle or sortie a day
+would buy.  The formulation is a path-based variant of the time-expanded dynamic network flow
+of Ford and Fulkerson (1958) and of the deployment models of the US Army's MARATHON and the
+RAND Baltic studies (docs/land.md).  Waiting happens at home only; a unit does not halt at an
+intermediate node (the discrete-event simulation in :mod:`backstop.land.simulation` lets
+echelons queue at bottlenecks instead, and is the cross-check).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from backstop.forcegen.solver import MILP, SolveResult, solve
+from backstop.land.network import Network, Route, RouteGraph, routes
+from backstop.land.units import Unit
+
+EPSILON = 1e-3
+"""Weight of fractional arrival (moves echelons early even when a unit cannot close)."""
+
+
+@dataclass(frozen=True)
+class FlowProblem:
+    """The deployment problem in plain arrays (what crosses the solver boundary).
+
+    Attributes
+    ----------
+    horizon_days : int
+        Days 0..H-1.
+    unit_weight : ndarray (U,)
+        Objective weight of one day present (personnel x priority).
+    route_unit, route_ready, route_days : ndarray (R,)
+        Owning unit, earliest departure day, transit in whole days.
+    route_edges, route_entry, route_load : tuple of ndarray
+        Per route: edge indices, entry day offsets, lift on each edge.
+    edge_capacity : ndarray (E,)
+        Lift per day.
+    """
+
+    horizon_days: int
+    unit_weight: np.ndarray
+    route_unit: np.ndarray
+    route_ready: np.ndarray
+    route_days: np.ndarray
+    route_edges: tuple
+    route_entry: tuple
+    route_load: tuple
+    edge_capacity: np.ndarray
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_weight)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The problem of a scenario's units on a network, with the routes behind it."""
+
+    problem: FlowProblem
+    units: tuple[Unit, ...]
+    routes: tuple[tuple[Route, ...], ...]
+    route_ids: tuple[tuple[int, int], ...]
+    unrouted: tuple[str, ...]
+    edge_modes: tuple[str, ...] = ()
+
+
+def build_deployment(network: Network, units: list[Unit], *, horizon_days: int, k: int, permit_days: float, route_cache: dict | None = None) -> Deployment:
+    """Routes for every unit and the :class:`FlowProblem` over them.
+
+    ``route_cache`` maps (home, zone node, modes) to the routes of the network with no edge
+    closed; a what-if on the same network with edges closed reuses a pair's routes when none of
+    them uses a closed edge (Yen's k shortest paths are then unchanged) and recomputes them
+    otherwise.
+    """
+    graphs: dict[frozenset, object] = {}
+    base = route_cache if route_cache is not None else {}
+    is_open = network.open_mask
+    cache: dict[tuple, tuple[Route, ...]] = {}
+    all_routes, route_ids, unrouted = [], [], []
+    r_unit, r_ready, r_days, r_edges, r_entry, r_load = [], [], [], [], [], []
+    modes = network.edges["mode"].to_numpy()
+    cap = network.edges["capacity_per_day"].to_numpy(float)
+    for ui, u in enumerate(units):
+        key = frozenset(u.modes)
+        if key not in graphs:
+            graphs[key] = _LazyGraph(network, set(key))
+        ck = (u.home, u.zone_node, key)
+        if ck not in cache:
+            cached = base.get((ck, k))
+            if cached is not None and all(is_open[list(r.edges)].all() for r in cached):
+                cache[ck] = cached
+            else:
+                cache[ck] = tuple(routes(network, u.home, u.zone_node, k, set(key), graph=graphs[key].get()))
+                if is_open.all():
+                    base[(ck, k)] = cache[ck]
+        rs = cache[ck]
+        if not rs:
+            unrouted.append(u.id)
+        all_routes.append(rs)
+        for ri, r in enumerate(rs):
+            ready = u.ready_day + (permit_days if r.crosses_border else 0.0)
+            load = np.array([u.load(modes[e]) for e in r.edges], float)
+            if np.any(load > 0) and np.any(cap[list(r.edges)] <= 0):
+                continue
+            route_ids.append((ui, ri))
+            r_unit.append(ui)
+            r_ready.append(int(math.ceil(ready - 1e-9)))
+            r_days.append(r.days)
+            r_edges.append(np.array(r.edges, int))
+            r_entry.append(np.array(r.entry_days, int))
+            r_load.append(load)
+    weight = np.array([u.weight for u in units], float)
+    problem = FlowProblem(horizon_days, weight, np.array(r_unit, int), np.array(r_ready, int), np.array(r_days, int), tuple(r_edges), tuple(r_entry), tuple(r_load), cap.copy())
+    return Deployment(problem, tuple(units), tuple(all_routes), tuple(route_ids), tuple(unrouted), tuple(str(m) for m in modes))
+
+
+class _LazyGraph:
+    """The incidence graph of a mode set, built on first use (cached routes need none)."""
+
+    def __init__(self, network: Network, modes: set[str]):
+        self.network, self.modes, self._g = network, modes, None
+
+    def get(self):
+        if self._g is None:
+            self._g = RouteGraph(self.network, self.modes)
+        return self._g
+
+
+# ---------------------------------------------------------------------------------------------
+# the model, one constraint family per function
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    """Column layout: x (route, departure day), then A (unit, day), then z (unit, day)."""
+
+    x_route: np.ndarray
+    x_day: np.ndarray
+    n_units: int
+    horizon: int
+
+    @property
+    def n_x(self) -> int:
+        return len(self.x_route)
+
+    def a(self, u, d):
+        return self.n_x + np.asarray(u) * self.horizon + np.asarray(d)
+
+    def z(self, u, d):
+        return self.n_x + self.n_units * self.horizon + np.asarray(u) * self.horizon + np.asarray(d)
+
+    @property
+    def n(self) -> int:
+        return self.n_x + 2 * self.n_units * self.horizon
+
+
+def define_columns(p: FlowProblem) -> _Columns:
+    """Departure columns x_rt for t in [ready_r, H - 1 - T_r] (arrive inside the horizon)."""
+    routes_, days = [], []
+    for r in range(len(p.route_unit)):
+        last = p.horizon_days - 1 - int(p.route_days[r])
+        first = int(p.route_ready[r])
+        if last >= first:
+            d = np.arange(first, last + 1)
+            routes_.append(np.full(len(d), r))
+            days.append(d)
+    xr = np.concatenate(routes_) if routes_ else np.zeros(0, int)
+    xd = np.concatenate(days) if days else np.zeros(0, int)
+    return _Columns(xr, xd, p.n_units, p.horizon_days)
+
+
+def define_one_move(p: FlowProblem, c: _Columns):
+    """Each unit moves at most once in total:  sum_{r in R_u, t} x_rt <= 1."""
+    rows = p.route_unit[c.x_route]
+    A = sp.coo_array((np.ones(c.n_x), (rows, np.arange(c.n_x))), shape=(p.n_units, c.n))
+    return A, np.full(p.n_units, -np.inf), np.ones(p.n_units)
+
+
+def define_arrivals(p: FlowProblem, c: _Columns):
+    """Cumulative arrival:  A_ud - A_u,d-1 - sum_{r in R_u, t + T_r = d} x_rt = 0."""
+    U, H = p.n_units, p.horizon_days
+    u = np.repeat(np.arange(U), H)
+    d = np.tile(np.arange(H), U)
+    row = u * H + d
+    rr, cc, vv = [row], [c.a(u, d)], [np.ones(U * H)]
+    prev = d > 0
+    rr.append(row[prev])
+    cc.append(c.a(u[prev], d[prev] - 1))
+    vv.append(-np.ones(int(prev.sum())))
+    arrive = c.x_day + p.route_days[c.x_route]
+    rr.append(p.route_unit[c.x_route] * H + arrive)
+    cc.append(np.arange(c.n_x))
+    vv.append(-np.ones(c.n_x))
+    A = sp.coo_array((np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))), shape=(U * H, c.n))
+    return A, np.zeros(U * H), np.zeros(U * H)
+
+
+def define_closure(p: FlowProblem, c: _Columns):
+    """A unit is present only when all of it has arrived:  z_ud - A_ud <= 0."""
+    U, H = p.n_units, p.horizon_days
+    u = np.repeat(np.arange(U), H)
+    d = np.tile(np.arange(H), U)
+    row = np.arange(U * H)
+    A = sp.coo_array((np.concatenate([np.ones(U * H), -np.ones(U * H)]), (np.concatenate([row, row]), np.concatenate([c.z(u, d), c.a(u, d)]))), shape=(U * H, c.n))
+    return A, np.full(U * H, -np.inf), np.zeros(U * H)
+
+
+def define_capacity(p: FlowProblem, c: _Columns):
+    """Edge capacity per day:  sum_{(r,t): e in r, t + o_re = tau} l_re x_rt <= c_e.
+
+    Returns the block and the (edge, day) of each row.
+    """
+    H = p.horizon_days
+    n_edges = len(p.edge_capacity)
+    rr, cc, vv = [], [], []
+    lens = np.array([len(e) for e in p.route_edges], int)
+    for j in range(c.n_x):
+        r = c.x_route[j]
+        if lens[r] == 0:
+            continue
+        t = c.x_day[j]
+        rr.append(p.route_edges[r] * H + t + p.route_entry[r])
+        cc.append(np.full(lens[r], j))
+        vv.append(p.route_load[r])
+    if not rr:
+        return sp.coo_array((0, c.n)), np.zeros(0), np.zeros(0), np.zeros((0, 2), int)
+    rows = np.concatenate(rr)
+    vals = np.concatenate(vv)
+    keep = vals > 0
+    rows, cols, vals = rows[keep], np.concatenate(cc)[keep], vals[keep]
+    used, inv = np.unique(rows, return_inverse=True)
+    A = sp.coo_array((vals, (inv, cols)), shape=(len(used), c.n))
+    edge_day = np.column_stack([used // H, used % H])
+    cap = p.edge_capacity[edge_day[:, 0]] if n_edges else np.zeros(0)
+    return A, np.full(len(used), -np.inf), cap.astype(float), edge_day
+
+
+@dataclass(frozen=True)
+class FlowResult:
+    """Outcome of a deployment solve.
+
+    Attributes
+    ----------
+    status : str
+        Solver status (``optimal``, ``time_limit``, ...).
+    relaxed : bool
+        True for the LP relaxation.
+    troop_days : float
+        Objective: personnel-days present (priority-weighted), without the epsilon term.
+    bound : float or None
+        Proven upper bound on ``troop_days`` (MILP), or the LP value.
+    gap : float or None
+        Relative gap at termination.
+    present : ndarray (U, H)
+        1 where the unit is present (closed) on the day (fractional for the LP).
+    arrived : ndarray (U, H)
+        Share of the unit arrived by each day.
+    edge_load : ndarray (E, H)
+        Lift used on each edge each day.
+    edge_dual : ndarray (E, H) or None
+        LP shadow price of one more lift unit on an edge-day [weighted troop-days].
+    departures : list of (unit, route, day, share)
+    runtime_s : float
+    shape : tuple
+        (rows, columns, nonzeros) of the model.
+    """
+
+    status: str
+    relaxed: bool
+    troop_days: float
+    bound: float | None
+    gap: float | None
+    present: np.ndarray
+    arrived: np.ndarray
+    edge_load: np.ndarray
+    edge_dual: np.ndarray | None
+    departures: list
+    runtime_s: float
+    shape: tuple
+
+    def closure_day(self, u: int) -> int | None:
+        """First day the unit is present (None when it never closes in the horizon)."""
+        hit = np.flatnonzero(self.present[u] > 1 - 1e-6)
+        return int(hit[0]) if len(hit) else None
+
+
+def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4, time_limit_s: float = 60.0) -> FlowResult:
+    """Solve the deployment MILP (or its LP relaxation) with HiGHS."""
+    c = define_columns(p)
+    blocks = [define_one_move(p, c), define_arrivals(p, c), define_closure(p, c)]
+    A_cap, lo_cap, hi_cap, edge_day = define_capacity(p, c)
+    blocks.append((A_cap, lo_cap, hi_cap))
+    A = sp.vstack([b[0] for b in blocks], format="csr")
+    row_lo = np.concatenate([b[1] for b in blocks])
+    row_hi = np.concatenate([b[2] for b in blocks])
+    U, H = p.n_units, p.horizon_days
+    w_day = np.repeat(p.unit_weight, H)
+    cost = np.concatenate([np.zeros(c.n_x), -EPSILON * w_day, -w_day])
+    lb = np.zeros(c.n)
+    ub = np.ones(c.n)
+    ub[: c.n_x] = np.inf
+    # nothing arrives before a unit's earliest possible arrival: fix A and z to 0 there
+    earliest = np.full(U, H)
+    if c.n_x:
+        np.minimum.at(earliest, p.route_unit[c.x_route], c.x_day + p.route_days[c.x_route])
+    before = np.arange(H)[None, :] < earliest[:, None]
+    ub[c.n_x : c.n_x + U * H][before.ravel()] = 0.0
+    ub[c.n_x + U * H :][before.ravel()] = 0.0
+    integrality = np.zeros(c.n, np.int8)
+    integrality[c.n_x + U * H :] = 1
+    model = MILP(cost, A, row_lo, row_hi, lb, ub, integrality)
+    start = None if relax else greedy_schedule(p)
+    options = {"simplex_strategy": 4} if relax else None  # primal simplex: far faster on these LPs
+    res: SolveResult = solve(model, relax=relax, mip_rel_gap=mip_rel_gap, mip_abs_gap=1e-6, time_limit_s=time_limit_s, start=start, options=options)
+    E = len(p.edge_capacity)
+    if res.x is None:
+        empty = np.zeros((U, H))
+        return FlowResult(res.status, relax, 0.0, None, None, empty, empty, np.zeros((E, H)), None, [], res.runtime_s, model.shape)
+    x = res.x[: c.n_x]
+    arrived = np.clip(res.x[c.n_x : c.n_x + U * H].reshape(U, H), 0, 1)
+    present = np.clip(res.x[c.n_x + U * H :].reshape(U, H), 0, 1)
+    load = np.zeros(E * H)
+    if A_cap.shape[0]:
+        load_rows = sp.csr_array(A_cap) @ res.x
+        load[edge_day[:, 0] * H + edge_day[:, 1]] = load_rows
+    dual = None
+    if relax and res.row_dual is not None and A_cap.shape[0]:
+        dual = np.zeros(E * H)
+        dual[edge_day[:, 0] * H + edge_day[:, 1]] = -res.row_dual[-A_cap.shape[0] :]
+        dual = dual.reshape(E, H)
+    troop_days = float(p.unit_weight @ present.sum(axis=1))
+    if relax:
+        bound = troop_days
+    else:
+        # -dual_bound bounds troop-days + epsilon x arrivals >= troop-days: a valid upper bound
+        bound = None if res.dual_bound is None else max(float(-res.dual_bound), troop_days)
+    deps = [(int(p.route_unit[c.x_route[j]]), int(c.x_route[j]), int(c.x_day[j]), float(x[j])) for j in np.flatnonzero(x > 1e-7)]
+    return FlowResult(res.status, relax, troop_days, bound, res.mip_gap, present, arrived, load.reshape(E, H), dual, deps, res.runtime_s, model.shape)
+
+
+def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarray:
+    """A feasible departure plan by list scheduling: units in ``order`` (default: Smith's rule,
+    weight over lift on the fastest route's bottleneck, highest first) each take, on the route
+    that closes earliest, the largest share that fits the residual capacity each day from its
+    ready day on.
+
+    Returns the MILP column vector (x, A, z) of the plan, a starting incumbent for HiGHS and a
+    heuristic in its own right (no waiting mid-route, so the plan is always representable).
+    """
+    c = define_columns(p)
+    U, H = p.n_units, p.horizon_days
+    resid = np.repeat(p.edge_capacity[:, None], H, axis=1).astype(float)
+    col_of = {(int(r), int(t)): j for j, (r, t) in enumerate(zip(c.x_route, c.x_day, strict=True))}
+    routes_of: dict[int, list[int]] = {}
+    for r, u in enumerate(p.route_unit):
+        routes_of.setdefault(int(u), []).append(r)
+    if order is None:
+        key = []
+        for u in range(U):
+            rs = routes_of.get(u, [])
+            if not rs:
+                key.append(-np.inf)
+                continue
+            r = min(rs, key=lambda r: (p.route_ready[r] + p.route_days[r], r))
+            rel = p.route_load[r] / np.maximum(p.edge_capacity[p.route_edges[r]], 1e-9) if len(p.route_edges[r]) else np.zeros(1)
+            key.append(p.unit_weight[u] / max(float(rel.max(initial=0.0)), 1e-9))
+        order = np.argsort(-np.asarray(key), kind="stable")
+    x = np.zeros(c.n)
+    for u in order:
+        best = None
+        for r in routes_of.get(int(u), []):
+            edges, entry, load = p.route_edges[r], p.route_entry[r], p.route_load[r]
+            left, plan = 1.0, []
+            for t in range(int(p.route_ready[r]), H - int(p.route_days[r])):
+                days = t + entry
+                if len(edges):
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        share = np.where(load > 0, resid[edges, days] / load, np.inf)
+                    f = min(left, float(share.min()))
+                else:
+                    f = left
+                if f > 1e-9:
+                    plan.append((t, f))
+                    left -= f
+                if left <= 1e-9:
+                    break
+            if left <= 1e-9:
+                close = plan[-1][0] + int(p.route_days[r])
+                if best is None or close < best[0]:
+                    best = (close, r, plan)
+        if best is None:
+            continue
+        _close, r, plan = best
+        for t, f in plan:
+            if len(p.route_edges[r]):
+                resid[p.route_edges[r], t + p.route_entry[r]] -= f * p.route_load[r]
+            x[col_of[(r, t)]] += f
+    # arrivals and presence implied by the departures
+    arrive = np.zeros((U, H))
+    xs = x[: c.n_x]
+    np.add.at(arrive, (p.route_unit[c.x_route], c.x_day + p.route_days[c.x_route]), xs)
+    A = np.clip(np.cumsum(arrive, axis=1), 0, 1)
+    z = (A >= 1 - 1e-7).astype(float)
+    x[c.n_x : c.n_x + U * H] = np.where(z > 0, 1.0, A).ravel()
+    x[c.n_x + U * H :] = z.ravel()
+    return x

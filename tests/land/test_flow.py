@@ -1,0 +1,100 @@
+"""The deployment MILP and the SimPy simulation on networks worked by hand, and against each other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backstop.land.flow import build_deployment, greedy_schedule, solve_flow
+from backstop.land.simulation import simulate
+from tests.land.helpers import make_net, unit
+
+# A line H -(rail, 240 km = 12 h at 480 km/day, 8 trains/day)- B -(rail, 240 km, 100 trains/day)- Z:
+# transit 24 h = 1 day, entry into both edges on the departure day.
+LINE = make_net(
+    [("H", "AAA", ""), ("B", "AAA", ""), ("Z", "AAA", "z")],
+    [("h-b", "H", "B", "rail_1520", 240, 8, 0), ("b-z", "B", "Z", "rail_1520", 240, 100, 0)],
+)
+
+
+def _solve_both(net, units, horizon=12, permit=0.0):
+    dep = build_deployment(net, units, horizon_days=horizon, k=3, permit_days=permit)
+    return dep, solve_flow(dep.problem, mip_rel_gap=0.0), simulate(dep)
+
+
+def test_one_unit_through_one_bottleneck_by_hand():
+    # 40 trains at 8 a day leave on days 2..6 (ready day 2) and arrive a day later: closed on day 7
+    dep, res, sim = _solve_both(LINE, [unit("A", "H", "Z", 2)])
+    assert res.status == "optimal"
+    assert res.closure_day(0) == 7
+    assert sim.closure_day[0] == 7
+    # present on days 7..11 of a 12-day horizon: 5 days x 3000 personnel
+    assert res.troop_days == pytest.approx(5 * 3000)
+    assert sim.troop_days == pytest.approx(5 * 3000)
+    # the bottleneck carries exactly its capacity on days 2..6 and nothing else
+    assert np.allclose(res.edge_load[0, 2:7], 8.0)
+    assert res.edge_load[0, :2].sum() == pytest.approx(0) and res.edge_load[0, 7:].sum() == pytest.approx(0)
+
+
+def test_two_units_share_a_bottleneck_heavy_first_by_hand():
+    # A (40 trains, 1000 personnel) and B (8 trains, 100 personnel), both ready on day 0, 8 trains/day.
+    # A first: A closes day 5, B day 6 -> 1000 x 7 + 100 x 6 = 7600; B first: 100 x 11 + 1000 x 6 = 7100.
+    a = unit("A", "H", "Z", 0, troops=1000.0)
+    b = unit("B", "H", "Z", 0, trains=8.0, troops=100.0)
+    _dep, res, sim = _solve_both(LINE, [a, b])
+    assert res.troop_days == pytest.approx(7600)
+    assert (res.closure_day(0), res.closure_day(1)) == (5, 6)
+    assert sim.closure_day == [5, 6]  # first come, first served in list order = the optimum here
+
+
+def test_permit_delay_applies_only_to_routes_crossing_a_border():
+    net = make_net(
+        [("H", "AAA", ""), ("B", "BBB", ""), ("Z", "BBB", "z")],
+        [("h-b", "H", "B", "rail_1520", 240, 8, 0), ("b-z", "B", "Z", "rail_1520", 240, 100, 0)],
+    )
+    _dep, res, sim = _solve_both(net, [unit("A", "H", "Z", 2)], horizon=20, permit=5.0)
+    assert res.closure_day(0) == 12 and sim.closure_day[0] == 12  # 7 + 5 days of permits
+    _dep, res, _sim = _solve_both(LINE, [unit("A", "H", "Z", 2)], horizon=20, permit=5.0)
+    assert res.closure_day(0) == 7
+
+
+def test_second_route_relieves_the_bottleneck():
+    # a parallel road lets vehicles move while trains queue: the MILP splits the unit over both
+    net = make_net(
+        [("H", "AAA", ""), ("Z", "AAA", "z")],
+        [("rail", "H", "Z", "rail_1520", 480, 8, 0), ("road", "H", "Z", "road", 300, 750, 0)],
+    )
+    dep, res, sim = _solve_both(net, [unit("A", "H", "Z", 0)], horizon=12)
+    # rail alone: 5 days of departures (close day 5); road alone: 2 days (1500/750) -> close day 2;
+    # split: rail share f with 8/40 per day and road 750/1500 per day: 0.2 + 0.5 = 0.7 a day -> 2 days
+    assert res.closure_day(0) == 2
+    assert sim.closure_day[0] in (2, 5)  # the simulation takes the fastest route only
+    assert res.troop_days >= sim.troop_days
+
+
+def test_unit_that_cannot_close_in_the_horizon_is_never_present():
+    _dep, res, sim = _solve_both(LINE, [unit("A", "H", "Z", 8)], horizon=12)  # needs days 8..12 + 1
+    assert res.closure_day(0) is None and sim.closure_day[0] is None
+    assert res.troop_days == 0.0
+    assert res.arrived[0, -1] > 0.5  # echelons still move (the epsilon term)
+
+
+def test_lp_relaxation_bounds_the_milp_and_greedy_is_feasible():
+    units = [unit(f"U{i}", "H", "Z", i % 3, trains=8.0 * (1 + i % 4), troops=100.0 * (1 + i)) for i in range(6)]
+    dep = build_deployment(LINE, units, horizon_days=15, k=2, permit_days=0)
+    milp = solve_flow(dep.problem, mip_rel_gap=0.0)
+    lp = solve_flow(dep.problem, relax=True)
+    assert lp.troop_days >= milp.troop_days - 1e-6
+    x = greedy_schedule(dep.problem)
+    from backstop.land.flow import define_columns
+
+    c = define_columns(dep.problem)
+    U, H = dep.problem.n_units, dep.problem.horizon_days
+    greedy_days = dep.problem.unit_weight @ x[c.n_x + U * H :].reshape(U, H).sum(axis=1)
+    assert milp.troop_days >= greedy_days - 1e-6
+    # greedy respects capacity
+    load = np.zeros(H)
+    for j in np.flatnonzero(x[: c.n_x] > 0):
+        r, t = c.x_route[j], c.x_day[j]
+        load[t] += x[j] * dep.problem.route_load[r][0]
+    assert load.max() <= 8.0 + 1e-6
