@@ -248,7 +248,7 @@ def run(scenario, context=None) -> Result:
     nodes_used = network.nodes.reset_index()
     data = {
         "horizon_days": H,
-        "solver": {"status": res.status, "troop_days": res.troop_days, "bound": res.bound, "gap": res.gap, "lp_troop_days": relaxed.troop_days, "sim_troop_days": sim.troop_days, "shape": list(res.shape), "runtime_s": res.runtime_s},
+        "solver": {"status": res.status, "troop_days": res.troop_days, "bound": res.bound, "gap": res.gap, "lp_troop_days": relaxed.troop_days, "sim_troop_days": sim.troop_days, "shape": list(res.shape), "work": res.work},
         "units": unit_df,
         "closure": closures,
         "bottlenecks": bottlenecks,

@@ -36,9 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from backstop.forcegen.solver import MILP, SolveResult, solve
 from backstop.land.network import Network, Route, RouteGraph, routes
 from backstop.land.units import Unit
+from backstop.solve import MILP, SolveResult, solve_highs
 
 EPSILON = 1e-3
 """Weight of fractional arrival (moves echelons early even when a unit cannot close)."""
@@ -289,6 +289,8 @@ class FlowResult:
     runtime_s : float
     shape : tuple
         (rows, columns, nonzeros) of the model.
+    work : int
+        Deterministic work done (simplex iterations plus branch-and-bound nodes).
     """
 
     status: str
@@ -303,6 +305,7 @@ class FlowResult:
     departures: list
     runtime_s: float
     shape: tuple
+    work: int = 0
 
     def closure_day(self, u: int) -> int | None:
         """First day the unit is present (None when it never closes in the horizon)."""
@@ -310,8 +313,17 @@ class FlowResult:
         return int(hit[0]) if len(hit) else None
 
 
-def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4, time_limit_s: float = 60.0) -> FlowResult:
-    """Solve the deployment MILP (or its LP relaxation) with HiGHS."""
+NODE_LIMIT = 20_000
+"""Branch-and-bound nodes after which the deployment MILP stops (deterministic work limit)."""
+
+
+def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4, time_limit_s: float = 60.0, node_limit: int | None = NODE_LIMIT) -> FlowResult:
+    """Solve the deployment MILP (or its LP relaxation) with HiGHS.
+
+    The search stops at proven optimality (``mip_rel_gap``) or after ``node_limit`` branch-and-bound
+    nodes (a deterministic work limit: status ``work_limit``); ``time_limit_s`` is only a safety net
+    (status ``time_limit``), so the same input gives the same plan on an idle or a busy machine.
+    """
     c = define_columns(p)
     blocks = [define_one_move(p, c), define_arrivals(p, c), define_closure(p, c)]
     A_cap, lo_cap, hi_cap, edge_day = define_capacity(p, c)
@@ -337,11 +349,11 @@ def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4
     model = MILP(cost, A, row_lo, row_hi, lb, ub, integrality)
     start = None if relax else greedy_schedule(p)
     options = {"simplex_strategy": 4} if relax else None  # primal simplex: far faster on these LPs
-    res: SolveResult = solve(model, relax=relax, mip_rel_gap=mip_rel_gap, mip_abs_gap=1e-6, time_limit_s=time_limit_s, start=start, options=options)
+    res: SolveResult = solve_highs(model, relax=relax, mip_rel_gap=mip_rel_gap, mip_abs_gap=1e-6, node_limit=None if relax else node_limit, safety_time_s=time_limit_s, start=start, options=options)
     E = len(p.edge_capacity)
     if res.x is None:
         empty = np.zeros((U, H))
-        return FlowResult(res.status, relax, 0.0, None, None, empty, empty, np.zeros((E, H)), None, [], res.runtime_s, model.shape)
+        return FlowResult(res.status, relax, 0.0, None, None, empty, empty, np.zeros((E, H)), None, [], res.runtime_s, model.shape, res.work)
     x = res.x[: c.n_x]
     arrived = np.clip(res.x[c.n_x : c.n_x + U * H].reshape(U, H), 0, 1)
     present = np.clip(res.x[c.n_x + U * H :].reshape(U, H), 0, 1)
@@ -361,7 +373,7 @@ def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4
         # -dual_bound bounds troop-days + epsilon x arrivals >= troop-days: a valid upper bound
         bound = None if res.dual_bound is None else max(float(-res.dual_bound), troop_days)
     deps = [(int(p.route_unit[c.x_route[j]]), int(c.x_route[j]), int(c.x_day[j]), float(x[j])) for j in np.flatnonzero(x > 1e-7)]
-    return FlowResult(res.status, relax, troop_days, bound, res.mip_gap, present, arrived, load.reshape(E, H), dual, deps, res.runtime_s, model.shape)
+    return FlowResult(res.status, relax, troop_days, bound, res.mip_gap, present, arrived, load.reshape(E, H), dual, deps, res.runtime_s, model.shape, res.work)
 
 
 def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarray:
