@@ -201,3 +201,11 @@ def test_non_utf8_table_names_its_line(scenario_dir):
     p.write_bytes(p.read_bytes().replace(b"Putin's", b"Putin\xe9s"))
     problems = _problems(scenario_dir)
     assert [(x.file, x.location) for x in problems if x.severity == "error"] == [("vetoes.csv", "line 2")]
+
+
+def test_allocation_to_a_region_without_defended_sites_is_rejected_by_validate(scenario_dir):
+    # skies would refuse this wave only when it runs; validate must say so first (issue 15)
+    _replace(scenario_dir, "waves.csv", ",0,7,regions:Sumy=0.4|Odesa=0.6,", ",0,7,regions:Sumy=0.4|Atlantis=0.6,")
+    problems = _problems(scenario_dir)
+    assert ("waves.csv", "line 2", "allocation") in _where(problems)
+    assert any(p.value == "Atlantis" and "no defended site" in p.message for p in problems)

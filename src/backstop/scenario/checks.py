@@ -259,12 +259,36 @@ def check_incident_dates(scenario: Scenario) -> list[Problem]:
     return out
 
 
+def check_wave_regions(scenario: Scenario) -> list[Problem]:
+    """Regions named in a ``waves.csv`` allocation have a defended site (skies could not place the
+    wave otherwise): the same rule and message as :func:`backstop.skies.waves.parse_allocation`."""
+    rows = scenario.rows("waves")
+    if not any(str(r.allocation).strip().startswith("regions:") for r in rows):
+        return []
+    from backstop.errors import InputError
+    from backstop.skies.assets import scenario_assets
+    from backstop.skies.waves import parse_allocation
+
+    try:
+        regions = set(scenario_assets(scenario, scenario.config.skies.min_city_population).region.tolist())
+    except InputError as exc:
+        return list(exc.problems)
+    out: list[Problem] = []
+    for r in rows:
+        try:
+            parse_allocation(r.allocation, getattr(r, "line", None), regions)
+        except InputError as exc:
+            out.extend(exc.problems)
+    return out
+
+
 CHECKS: list[Callable[[Scenario], list[Problem]]] = [
     check_references,
     check_duplicate_ids,
     check_dates_in_period,
     check_membership_overrides,
     check_land,
+    check_wave_regions,
 
 
     check_positions_in_theatre,
