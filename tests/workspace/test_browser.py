@@ -130,3 +130,53 @@ def test_pledge_release_close_audit_in_chromium(db_url_heavy):
     assert statuses == ["404", "422"], console_errors
     assert [e for e in console_errors if not expected.search(e)] == []
     assert outside == []
+
+
+@pytest.mark.slow
+def test_planner_starts_forcegen_watches_progress_and_compares_in_chromium(tmp_path):
+    """The planner starts forcegen from the scenario page, the run page polls to done, a second run compares."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    client = make_client(f"sqlite:///{tmp_path / 'ws.db'}", AS_OF, job_workers=2)
+    add_users(client.app, [("planner-nor", "NOR", "planner")])
+    h = token(client, "planner-nor")
+    assert client.post("/api/scenarios/ukraine-2025/revisions", json={"files": bundled_files_b64()}, headers=h).status_code == 201
+    server = LiveServer(client.app).start()
+    base = server.url
+    errors: list[str] = []
+    outside: list[str] = []
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                                                        "--disable-component-update", "--no-first-run"])
+            page = browser.new_context().new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+            page.goto(f"{base}/")
+            page.fill("#name", "planner-nor")
+            page.fill("#password", PASSWORD)
+            page.click("#signin")
+            page.wait_for_url(f"{base}/")
+            ids = []
+            states: list[str] = []
+            for _ in range(2):
+                page.goto(f"{base}/scenarios/ukraine-2025")
+                page.select_option("#start-run select[name=analysis]", "forcegen")
+                page.check("#start-run input[name=quick]")
+                page.click("#start-run button")
+                page.wait_for_url(re.compile(r".*/runs/\d+$"))
+                ids.append(int(page.url.rsplit("/", 1)[1]))
+                states.append(page.inner_text("#run-state"))
+                page.wait_for_selector("#run-files", timeout=300_000)  # the polling script reloads the page when done
+                assert page.inner_text("#run-state") == "done" and "results.json" in page.inner_text("#run-files")
+            assert states[0] in ("queued", "running")
+            page.fill("#compare-form input[name=a]", str(ids[0]))
+            page.click("#compare-form button")
+            page.wait_for_url(re.compile(r".*/compare\?.*"))
+            assert "forcegen_gaps: 0 row(s) changed" in page.inner_text("main")
+            browser.close()
+    finally:
+        server.stop()
+        close(client)
+    assert not errors, errors
+    assert not outside, outside

@@ -29,7 +29,7 @@ AUDITORS = {r for r, p in ROLES.items() if "audit.read" in p}
 
 
 def test_authorisation_matrix(db_url_heavy):
-    client = make_client(db_url_heavy, AS_OF)
+    client = make_client(db_url_heavy, AS_OF, job_workers=0)  # runs stay queued: the matrix checks routes, not analyses
     # every role in the owner nation and in another; the label-discriminating nations as observer and POC
     users = [(f"{role}-{n.lower()}", n, role) for role in ROLES for n in NATIONS[:2]]
     users += [(f"{role}-{n.lower()}", n, role) for role in ("observer", "poc") for n in NATIONS[2:]]
@@ -68,6 +68,23 @@ def test_authorisation_matrix(db_url_heavy):
         f2["scenario.toml"] = base64.b64encode(toml).decode()
         assert client.post(f"/api/scenarios/{rec['sc']}/revisions", json={"files": f2, "message": "r2", "base": 1}, headers=planner).status_code == 201
 
+    # a finished run under every label (as the runner stores it), for the run routes
+    from sqlalchemy import select
+
+    from backstop.workspace.models import Run, RunFile, Scenario
+    from backstop.workspace.permissions import encode
+
+    with client.app.state.ws.db.write() as s:
+        for rec in recs:
+            sid = s.execute(select(Scenario.id).where(Scenario.name == rec["sc"])).scalar_one()
+            run = Run(scenario_id=sid, revision=1, round_id=None, analysis="overview", seed=1, quick=True, inputs="{}", status="done",
+                      progress="done", error="", started_by=f"planner-{OWNER.lower()}", created_at="2026-06-01T00:00:00Z",
+                      finished_at="2026-06-01T00:00:01Z", results_sha256="", owner=OWNER, releasable_to=encode(rec["label"]))
+            s.add(run)
+            s.flush()
+            s.add(RunFile(run_id=run.id, filename="results.json", content=b'{"results": {}}', sha256=""))
+            rec["run"] = run.id
+
     # unauthenticated: 401 everywhere
     for method, path in [("GET", "/api/scenarios"), ("GET", "/api/scenarios/sc0"), ("GET", f"/api/rounds/{r_all}"),
                          ("GET", f"/api/pledges/{recs[0]['pledge']}"), ("GET", "/api/audit"), ("POST", "/api/rounds"),
@@ -83,6 +100,7 @@ def test_authorisation_matrix(db_url_heavy):
         export = client.get(f"/api/rounds/{r_all}/pledges.csv", headers=h)
         audit_resp = client.get("/api/audit?limit=5000", headers=h)
         targets = {e["target"] for e in audit_resp.json()} if audit_resp.status_code == 200 else set()
+        run_ids = {x["id"] for x in client.get("/api/runs", headers=h).json()}
         if role not in EXPORTERS:
             expect(f"{role}/{nation} CSV export", export.status_code, 403)
         if role not in AUDITORS:
@@ -101,6 +119,21 @@ def test_authorisation_matrix(db_url_heavy):
             expect(f"{who} round in list", rec["round"] in round_ids, vis)
             expect(f"{who} GET pledge", client.get(f"/api/pledges/{rec['pledge']}", headers=h).status_code, ok)
             expect(f"{who} pledge in round list", rec["pledge_id"] in listed, vis)
+            # analysis runs: page, API, list, download, cancel, start (label of the run = label of what it read)
+            run = rec["run"]
+            expect(f"{who} GET run", client.get(f"/api/runs/{run}", headers=h).status_code, ok)
+            expect(f"{who} GET run page", client.get(f"/runs/{run}", headers=h).status_code, ok)
+            expect(f"{who} run in list", run in run_ids, vis)
+            expect(f"{who} GET run file (API)", client.get(f"/api/runs/{run}/files/results.json", headers=h).status_code,
+                   (200 if role in EXPORTERS else 403) if vis else 404)
+            expect(f"{who} GET run file (page)", client.get(f"/runs/{run}/files/results.json", headers=h).status_code,
+                   (200 if role in EXPORTERS else 403) if vis else 404)
+            r = client.post(f"/api/runs/{run}/cancel", headers=h)
+            expect(f"{who} POST cancel a finished run", r.status_code, ((409 if nation == OWNER else 403) if role == "planner" else 403) if vis else 404, r.text)
+            r = client.post(f"/api/scenarios/{rec['sc']}/revisions/1/runs", json={"analysis": "overview"}, headers=h)
+            expect(f"{who} POST start run", r.status_code, (202 if role == "planner" else 403) if vis else 404, r.text)
+            if r.status_code == 202:
+                expect(f"{who} started run's label includes the scenario's audience only", r.json()["owner"] == nation, True)
             if role in EXPORTERS:
                 expect(f"{who} pledge in CSV export", export.status_code == 200 and f"\n{rec['pledge_id']}," in export.text, vis)
             if role in AUDITORS:

@@ -30,6 +30,22 @@ def test_migrations_upgrade_from_empty_and_downgrade(db_url):
     db.dispose()
 
 
+def test_runs_migration_upgrades_and_downgrades_alone(db_url):
+    """0002 (runs) on top of 0001: down to 0001 drops only its tables, up again restores them."""
+    runs_tables = {"runs", "run_files", "commitment_actions", "meetings", "meeting_items"}
+    upgrade(db_url, "0001")
+    db = Database(db_url)
+    assert TABLES <= set(inspect(db.engine).get_table_names()) and not runs_tables & set(inspect(db.engine).get_table_names())
+    upgrade(db_url, "0002", engine=db.engine)
+    assert runs_tables <= set(inspect(db.engine).get_table_names())
+    downgrade(db_url, "0001", engine=db.engine)
+    names = set(inspect(db.engine).get_table_names())
+    assert TABLES <= names and not runs_tables & names and current(db_url) == "0001"
+    upgrade(db_url, engine=db.engine)
+    assert runs_tables <= set(inspect(db.engine).get_table_names()) and current(db_url) == head()
+    db.dispose()
+
+
 def test_bundled_scenario_round_trips_byte_for_byte(database, tmp_path):
     files = scenarios.read_folder(bundled_path())
     assert "scenario.toml" in files and "pledges.csv" in files

@@ -51,6 +51,7 @@ class Workspace:
     as_of: dt.date | None = None  # None: groups resolved on today's date
     upload_limit_bytes: int = UPLOAD_LIMIT_BYTES
     https: bool = False
+    jobs: object = None  # the JobRunner (background analysis runs), None when jobs are off
 
     def today(self) -> dt.date:
         return self.as_of or dt.datetime.now(dt.UTC).date()
@@ -114,7 +115,8 @@ async def _send_413(scope, send, limit):
 
 
 def create_app(url: str | None = None, *, as_of: dt.date | None = None, https: bool = False,
-               upload_limit_bytes: int = UPLOAD_LIMIT_BYTES, throttle: Throttle | None = None) -> FastAPI:
+               upload_limit_bytes: int = UPLOAD_LIMIT_BYTES, throttle: Throttle | None = None,
+               job_workers: int | None = None) -> FastAPI:
     """The workspace application on database ``url`` (migrated to the newest schema first)."""
     db = Database(url)
     db.upgrade()
@@ -185,6 +187,12 @@ def create_app(url: str | None = None, *, as_of: dt.date | None = None, https: b
     async def _favicon():
         return RedirectResponse("/static/favicon.svg")
 
+    if job_workers != 0:  # analysis runs in worker processes (0: runs stay queued, e.g. a read-only replica)
+        from backstop.workspace.jobs import JobRunner, LocalProcessBackend
+
+        ws.jobs = JobRunner(db, LocalProcessBackend(job_workers) if job_workers else None)
+        app.router.on_startup.append(ws.jobs.start)
+        app.router.on_shutdown.append(ws.jobs.stop)
     app.router.on_shutdown.append(db.dispose)
     app.add_middleware(GuardMiddleware, limit_bytes=upload_limit_bytes)
     return app

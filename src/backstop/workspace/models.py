@@ -145,3 +145,91 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Run(Labelled, Base):
+    """An analysis run on a scenario revision, executed as a background job (issue 16).
+
+    Its label is the most restrictive label of everything it read (``combined_audience``): ``owner`` is the
+    nation of the user who started it and ``releasable_to`` lists the other nations of that audience.
+    ``status``: queued, running, done, failed, cancelled. Files are stored only when the job is done.
+    """
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    round_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    analysis: Mapped[str] = mapped_column(String(40))
+    seed: Mapped[int] = mapped_column(Integer)
+    quick: Mapped[bool] = mapped_column(Boolean, default=False)
+    inputs: Mapped[str] = mapped_column(Text, default="")  # JSON: what it read (revision, pledge ids and labels)
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    progress: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    started_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+    finished_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    results_sha256: Mapped[str] = mapped_column(String(64), default="")
+
+
+class RunFile(Base):
+    """One output file of a finished run (results.json, CSVs, report.html), byte for byte."""
+
+    __tablename__ = "run_files"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class CommitmentAction(Labelled, Base):
+    """A guarantor's acknowledgement of a commitment step fired in a monitor run, and the action taken.
+
+    Labelled like the run it answers (the fired commitment is part of that run's results).
+    """
+
+    __tablename__ = "commitment_actions"
+    __table_args__ = (UniqueConstraint("run_id", "fired_key", "nation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    fired_key: Mapped[str] = mapped_column(String(200))  # commitment id @ trigger time
+    nation: Mapped[str] = mapped_column(String(3))
+    deadline: Mapped[str] = mapped_column(String(32))
+    acknowledged_by: Mapped[str] = mapped_column(String(64))
+    acknowledged_at: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(Text, default="")
+
+
+class Meeting(Labelled, Base):
+    """A chiefs' meeting: date, participating nations, agenda items and decisions (``MeetingItem``)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    date: Mapped[str] = mapped_column(String(10))
+    nations: Mapped[str] = mapped_column(String(400))  # ;NOR;FRA; participating nations
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class MeetingItem(Labelled, Base):
+    """An agenda item or a decision, citing a run and/or a revision; labelled by the meeting and the run cited."""
+
+    __tablename__ = "meeting_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # agenda | decision
+    text: Mapped[str] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), nullable=True)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenarios.id"), nullable=True)
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    owner_nation: Mapped[str] = mapped_column(String(3), default="")  # decisions: who must act
+    due_date: Mapped[str] = mapped_column(String(10), default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))

@@ -26,6 +26,8 @@ EXPORT = "export"  # download scenario folders and pledge CSVs
 SCENARIO_WRITE = "scenario.write"  # push revisions, restore, relabel (own nation's scenarios)
 ROUND_MANAGE = "round.manage"  # open and close pledge rounds
 PLEDGE_WRITE_OWN = "pledge.write.own"  # enter, edit, release, delete own nation's pledges
+RUN_START = "run.start"  # start and cancel analysis runs on revisions she sees (issue 16)
+MEETING_WRITE = "meeting.write"  # record meetings, agenda items and decisions (issue 16)
 COMMITMENT_ACK = "commitment.ack"  # acknowledge commitments fired to own state (workflow: issue 16)
 AUDIT_READ = "audit.read"  # read the audit log (filtered by labels)
 AUDIT_SECURITY = "audit.security"  # see logins and failed logins of every nation; verify the chain
@@ -33,7 +35,7 @@ USERS_MANAGE = "users.manage"  # create users and set roles
 
 ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({READ, USERS_MANAGE, AUDIT_READ, AUDIT_SECURITY}),
-    "planner": frozenset({READ, EXPORT, SCENARIO_WRITE, ROUND_MANAGE, AUDIT_READ}),
+    "planner": frozenset({READ, EXPORT, SCENARIO_WRITE, ROUND_MANAGE, AUDIT_READ, RUN_START, MEETING_WRITE}),
     "poc": frozenset({READ, EXPORT, PLEDGE_WRITE_OWN, AUDIT_READ}),
     "guarantor": frozenset({READ, EXPORT, COMMITMENT_ACK}),
     "observer": frozenset({READ}),

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from backstop.errors import InputError, Problem
-from backstop.workspace import audit, auth, pledges, scenarios
+from backstop.workspace import audit, auth, pledges, runs, scenarios
 from backstop.workspace.models import AuditEvent, User
 from backstop.workspace.permissions import (
     AUDIT_READ,
@@ -259,6 +259,170 @@ def delete_pledge(pid: int, request: Request, version: int = Query(...), actor: 
     with workspace(request).db.write() as s:
         pledges.delete_pledge(s, actor, pid, version)
     return {"deleted": pid}
+
+
+# -- analysis runs (issue 16) -------------------------------------------------------------------------------
+
+
+class RunIn(BaseModel):
+    analysis: str = Field(description="'assess' (every analysis) or one name of backstop.pipeline.ANALYSES")
+    seed: int = Field(runs.DEFAULT_SEED, ge=0, le=runs.MAX_SEED)
+    quick: bool = Field(False, description="fewer Monte Carlo trials / shorter solves (previews)")
+    round_id: int | None = Field(None, description="pledge round whose pledges visible to you replace pledges.csv (default: the newest visible)")
+
+
+def _run_json(s, run) -> dict:
+    return {**runs.run_info(run, runs.scenario_name(s, run)), "files": runs.run_files(s, run)}
+
+
+@router.post("/scenarios/{name}/revisions/{number}/runs", tags=["runs"], status_code=202,
+             summary="Start an analysis run on a revision (a background job)")
+def start_run(name: str, number: int, body: RunIn, request: Request, actor: Actor = Depends(actor_of)):
+    ws = workspace(request)
+    with ws.db.write() as s:
+        run = runs.start_run(s, actor, name, number, body.analysis, seed=body.seed, quick=body.quick, round_id=body.round_id)
+        out = _run_json(s, run)
+    if ws.jobs is not None:
+        ws.jobs.wake()
+    return _ok(out, 202)
+
+
+@router.get("/runs", tags=["runs"], summary="Runs whose label includes your nation")
+def list_runs(request: Request, scenario: str | None = Query(None), actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok([runs.run_info(r, n) for r, n in runs.visible_runs(s, actor, scenario)])
+
+
+@router.get("/runs/{run_id}", tags=["runs"], summary="A run: status, progress, error, label, files (poll this)")
+def get_run(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.read() as s:
+        return _ok(_run_json(s, runs.get_run(s, actor, run_id)))
+
+
+@router.post("/runs/{run_id}/cancel", tags=["runs"], summary="Cancel a queued or running run (nothing is stored)")
+def cancel_run(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    ws = workspace(request)
+    with ws.db.write() as s:
+        out = _run_json(s, runs.cancel_run(s, actor, run_id))
+    if ws.jobs is not None:
+        ws.jobs.wake()
+    return _ok(out)
+
+
+@router.get("/runs/{run_id}/files/{filename}", tags=["runs"], summary="One output file of a run (audited download)")
+def run_file(run_id: int, filename: str, request: Request, actor: Actor = Depends(actor_of)):
+    with workspace(request).db.write() as s:
+        run, data = runs.get_file(s, actor, run_id, filename)
+        marking = runs.label_of(run).marking
+    return Response(data, media_type=_media(filename), headers={"x-backstop-marking": marking,
+                    "content-disposition": f'attachment; filename="run-{run_id}-{filename}"'})
+
+
+@router.get("/compare", tags=["runs"], summary="Two runs side by side: outputs frame by frame, and the revision diff")
+def compare_runs(request: Request, a: int = Query(...), b: int = Query(...), actor: Actor = Depends(actor_of)):
+    from backstop.workspace import compare
+
+    with workspace(request).db.read() as s:
+        return _ok(compare.compare(s, actor, a, b))
+
+
+class MeetingIn(BaseModel):
+    title: str = Field(max_length=200)
+    date: str = Field(description="YYYY-MM-DD")
+    nations: list[str] = Field(description="participating nations (ISO3)")
+    releasable_to: list[str] = ["COALITION"]
+
+
+class ItemIn(BaseModel):
+    kind: str = Field(description="agenda or decision")
+    text: str = Field(max_length=4000)
+    run_id: int | None = Field(None, description="the run it rests on (required for a decision)")
+    scenario: str | None = None
+    revision: int | None = None
+    owner_nation: str = Field("", description="decisions: the nation that must act (ISO3)")
+    due_date: str = Field("", description="decisions: YYYY-MM-DD")
+
+
+@router.post("/meetings", tags=["meetings"], status_code=201, summary="Record a meeting")
+def create_meeting(body: MeetingIn, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    tokens = parse_tokens(body.releasable_to)
+    with workspace(request).db.write() as s:
+        m = meetings.create_meeting(s, actor, body.title, body.date, body.nations, tokens)
+        return _ok(meetings.record(s, actor, m.id), 201)
+
+
+@router.get("/meetings", tags=["meetings"])
+def list_meetings(request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    with workspace(request).db.read() as s:
+        return _ok([{"id": m.id, "title": m.title, "date": m.date} for m in meetings.visible_meetings(s, actor)])
+
+
+@router.get("/meetings/{meeting_id}", tags=["meetings"], summary="A meeting with the items you may see")
+def get_meeting(meeting_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    with workspace(request).db.read() as s:
+        return _ok(meetings.record(s, actor, meeting_id))
+
+
+@router.post("/meetings/{meeting_id}/items", tags=["meetings"], status_code=201, summary="Add an agenda item or a decision")
+def add_meeting_item(meeting_id: int, body: ItemIn, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    with workspace(request).db.write() as s:
+        it = meetings.add_item(s, actor, meeting_id, body.kind, body.text, run_id=body.run_id, scenario=body.scenario,
+                               revision=body.revision, owner_nation=body.owner_nation, due_date=body.due_date)
+        return _ok({"id": it.id, "kind": it.kind}, 201)
+
+
+@router.get("/meetings/{meeting_id}/minutes.{fmt}", tags=["meetings"], summary="Minutes: self-contained HTML or Markdown (audited)")
+def minutes(meeting_id: int, fmt: str, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import meetings
+
+    if fmt not in ("html", "md"):
+        return JSONResponse({"error": "minutes come as .html or .md"}, status_code=404)
+    with workspace(request).db.write() as s:
+        rec = meetings.record(s, actor, meeting_id)
+        m = meetings.get_meeting(s, actor, meeting_id)
+        audit.append(s, actor=actor.name, actor_nation=actor.nation, action="meeting.minutes", target=f"meeting:{meeting_id}",
+                     owner=m.owner, releasable_to=m.releasable_to)
+    body = meetings.minutes_html(rec) if fmt == "html" else meetings.minutes_markdown(rec)
+    media = "text/html; charset=utf-8" if fmt == "html" else "text/markdown; charset=utf-8"
+    return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="minutes-{meeting_id}.{fmt}"'})
+
+
+class AckIn(BaseModel):
+    key: str = Field(max_length=200, description="the fired step: commitment id @ trigger time (as listed)")
+    action: str = Field(max_length=2000, description="the action taken")
+
+
+@router.get("/runs/{run_id}/commitments", tags=["guarantors"], summary="Commitment steps of a monitor run fired to your state")
+def fired_commitments(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    import datetime as dt
+
+    from backstop.workspace import commitments
+
+    with workspace(request).db.read() as s:
+        return _ok(commitments.fired_for(s, actor, run_id, dt.datetime.now(dt.UTC)))
+
+
+@router.post("/runs/{run_id}/commitments/ack", tags=["guarantors"], status_code=201, summary="Acknowledge a fired step with the action taken")
+def ack_commitment(run_id: int, body: AckIn, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import commitments
+
+    with workspace(request).db.write() as s:
+        a = commitments.acknowledge(s, actor, run_id, body.key, body.action)
+        return _ok({"run_id": a.run_id, "key": a.fired_key, "nation": a.nation, "acknowledged_by": a.acknowledged_by,
+                    "acknowledged_at": a.acknowledged_at, "action": a.action, "deadline": a.deadline}, 201)
+
+
+def _media(filename: str) -> str:
+    return {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}.get(
+        filename.rsplit(".", 1)[-1], "application/octet-stream")
 
 
 # -- audit and users -----------------------------------------------------------------------------------

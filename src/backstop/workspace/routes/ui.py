@@ -8,6 +8,7 @@ closing a round.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hmac
 import io
 import json
@@ -20,16 +21,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from backstop.errors import InputError
-from backstop.workspace import audit, auth, pledges, scenarios
+from backstop.workspace import audit, auth, pledges, runs, scenarios
+from backstop.workspace import commitments as commitments_mod
 from backstop.workspace.models import User
 from backstop.workspace.permissions import (
     AUDIT_READ,
     AUDIT_SECURITY,
+    COMMITMENT_ACK,
     EXPORT,
     PLEDGE_WRITE_OWN,
     ROLE_TITLES,
     ROLES,
     ROUND_MANAGE,
+    RUN_START,
     SCENARIO_WRITE,
     USERS_MANAGE,
     Label,
@@ -51,7 +55,7 @@ def _render(request: Request, template: str, actor: Actor | None, labels=(), sta
     ctx.update(
         actor=actor, csrf=data.csrf if data else "", roles=ROLE_TITLES,
         banner=banner(labels, actor.nation, ws.today()) if actor else "",
-        perm={p: has(actor.role, p) for p in (AUDIT_READ, AUDIT_SECURITY, EXPORT, PLEDGE_WRITE_OWN, ROUND_MANAGE, SCENARIO_WRITE, USERS_MANAGE)} if actor else {},
+        perm={p: has(actor.role, p) for p in (AUDIT_READ, AUDIT_SECURITY, COMMITMENT_ACK, EXPORT, PLEDGE_WRITE_OWN, ROUND_MANAGE, RUN_START, SCENARIO_WRITE, USERS_MANAGE)} if actor else {},
     )
     return request.app.state.templates.TemplateResponse(request, template, ctx, status_code=status)
 
@@ -157,8 +161,15 @@ def dashboard(request: Request):
         if rounds and actor.role == "poc":
             my = [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, rounds[-1].id) if p.owner == actor.nation]
         commitments = _commitments(s, actor) if actor.role == "guarantor" else []
+        fired, fired_run = [], None
+        if actor.role == "guarantor":
+            run, name = commitments_mod.latest_monitor_run(s, actor)
+            if run is not None:
+                fired = commitments_mod.fired_for(s, actor, run.id, dt.datetime.now(dt.UTC))
+                fired_run = runs.run_info(run, name)
+                labels.append(runs.label_of(run))
     return _render(request, "dashboard.html", actor, labels, fill=fill, rounds=[pledges.round_info(r) for r in rounds],
-                   mine=my, commitments=commitments)
+                   mine=my, commitments=commitments, fired=fired, fired_run=fired_run)
 
 
 def _commitments(s, actor: Actor) -> list[dict]:
@@ -211,8 +222,82 @@ def scenario_page(name: str, request: Request):
     actor = _session(request)
     with workspace(request).db.read() as s:
         sc = scenarios.get_scenario(s, actor, name)
+        found = runs.visible_runs(s, actor, sc.name)
         return _render(request, "scenario.html", actor, [Label.of(sc)], sc=scenarios.scenario_info(sc),
-                       revisions=[scenarios.revision_info(r) for r in reversed(sc.revisions)])
+                       revisions=[scenarios.revision_info(r) for r in reversed(sc.revisions)],
+                       runs=[runs.run_info(r, n) for r, n in found], analyses=runs.analysis_names(), default_seed=runs.DEFAULT_SEED)
+
+
+# -- analysis runs ---------------------------------------------------------------------------------------
+
+
+@router.post("/scenarios/{name}/runs")
+def run_submit(name: str, request: Request, revision: int = Form(...), analysis: str = Form(...), seed: str = Form(str(runs.DEFAULT_SEED)),
+               quick: str = Form(""), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    ws = workspace(request)
+    with ws.db.write() as s:
+        run = runs.start_run(s, actor, name, revision, analysis, seed=runs.check_seed(seed), quick=bool(quick))
+        rid = run.id
+    if ws.jobs is not None:
+        ws.jobs.wake()
+    return RedirectResponse(f"/runs/{rid}", status_code=303)
+
+
+@router.get("/runs/{run_id}")
+def run_page(run_id: int, request: Request):
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        run = runs.get_run(s, actor, run_id)
+        info = runs.run_info(run, runs.scenario_name(s, run))
+        files = runs.run_files(s, run)
+        summary = []
+        if run.status == "done":
+            summary = [(k, v.get("summary", "")) for k, v in runs.results_of(s, actor, run_id)["results"].items()]
+    return _render(request, "run.html", actor, [runs.label_of(run)], run=info, files=files, summary=summary)
+
+
+@router.post("/runs/{run_id}/cancel")
+def run_cancel(run_id: int, request: Request, csrf: str = Form("")):
+    actor = _session(request, csrf)
+    ws = workspace(request)
+    with ws.db.write() as s:
+        runs.cancel_run(s, actor, run_id)
+    if ws.jobs is not None:
+        ws.jobs.wake()
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+@router.get("/compare")
+def compare_page(request: Request, a: int, b: int):
+    from backstop.workspace import compare
+
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        c = compare.compare(s, actor, a, b)
+        labels = [runs.label_of(runs.get_run(s, actor, a)), runs.label_of(runs.get_run(s, actor, b))]
+    return _render(request, "compare.html", actor, labels, c=c)
+
+
+@router.post("/runs/{run_id}/commitments/ack")
+def commitment_ack(run_id: int, request: Request, key: str = Form(""), action: str = Form(""), csrf: str = Form("")):
+    actor = _session(request, csrf)
+    with workspace(request).db.write() as s:
+        commitments_mod.acknowledge(s, actor, run_id, key, action)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/runs/{run_id}/files/{filename}")
+def run_download(run_id: int, filename: str, request: Request):
+    from backstop.workspace.routes.api import _media
+
+    actor = _session(request)
+    with workspace(request).db.write() as s:
+        run, data = runs.get_file(s, actor, run_id, filename)
+        marking = runs.label_of(run).marking
+    # attachment: the report is self-contained (inline styles) and opens from disk; the pages' CSP stays strict
+    return Response(data, media_type=_media(filename), headers={
+        "x-backstop-marking": marking, "content-disposition": f'attachment; filename="run-{run_id}-{filename}"'})
 
 
 @router.get("/scenarios/{name}/diff")
