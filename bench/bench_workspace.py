@@ -13,6 +13,7 @@ p95 writes < 250 ms on 2 cores, 0 server errors. ``BACKSTOP_BENCH_SECONDS`` shor
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import socket
@@ -137,14 +138,19 @@ async def _user(client, h: dict | None, name: str, role: str, round_id: int, see
             if resp.status_code == 201:
                 mine[resp.json()["id"]] = resp.json()["version"]
                 stats["created"].append(pid)
+                stats["last"][resp.json()["id"]] = (resp.json()["version"], None)
             else:
                 stats["write_refused"] += 1
         elif write:
             rid = rng.choice(sorted(mine))
-            resp = await call("write", "PUT", f"/api/pledges/{rid}", json={"data": {"quantity": rng.randint(1, 6)}, "version": mine[rid]})
+            qty = rng.randint(1, 6)
+            resp = await call("write", "PUT", f"/api/pledges/{rid}", json={"data": {"quantity": qty}, "version": mine[rid]})
             if resp.status_code == 200:
                 mine[rid] = resp.json()["version"]
                 stats["edits"][rid] = stats["edits"].get(rid, 0) + 1
+                # the row's only writer: the database must end at the version and quantity she was told
+                # (an edit that changes nothing keeps the version: SQLAlchemy issues no UPDATE)
+                stats["last"][rid] = (resp.json()["version"], qty)
             else:
                 stats["write_refused"] += 1
         else:
@@ -171,7 +177,7 @@ def _p(values: list[float], q: float) -> float:
 def _run(inputs):
     import httpx
 
-    stats = {"read": [], "write": [], "created": [], "edits": {}, "server_errors": 0, "write_refused": 0, "login_failures": 0, "transport_errors": 0}
+    stats = {"read": [], "write": [], "created": [], "edits": {}, "last": {}, "server_errors": 0, "write_refused": 0, "login_failures": 0, "transport_errors": 0}
 
     async def main():
         limits = httpx.Limits(max_connections=USERS, max_keepalive_connections=USERS)
@@ -196,7 +202,7 @@ def _run(inputs):
     from backstop.workspace import audit
 
     with db.read() as s:
-        rows = s.execute(select(PledgeRecord.id, PledgeRecord.pledge_id, PledgeRecord.version)).all()
+        rows = s.execute(select(PledgeRecord.id, PledgeRecord.pledge_id, PledgeRecord.version, PledgeRecord.data)).all()
         dup = s.execute(select(func.count()).select_from(PledgeRecord).group_by(PledgeRecord.round_id, PledgeRecord.pledge_id)
                         .having(func.count() > 1)).all()
         chain = audit.verify(s)
@@ -204,7 +210,13 @@ def _run(inputs):
     in_db = {r.pledge_id for r in rows}
     lost = len(set(stats["created"]) - in_db)
     unacknowledged = len(in_db - set(stats["created"]))  # saved, but the answer never reached the user
-    lost_updates = sum(1 for r in rows if r.version != 1 + stats["edits"].get(r.id, 0))
+    lost_updates = 0
+    for r in rows:
+        if r.id not in stats["last"]:
+            continue
+        version, qty = stats["last"][r.id]
+        if r.version != version or (qty is not None and str(json.loads(r.data).get("quantity")) != str(qty)):
+            lost_updates += 1
     return {
         "reads": len(stats["read"]), "writes": len(stats["write"]),
         "p50_read_ms": round(_p(stats["read"], 0.5), 1), "p95_read_ms": round(_p(stats["read"], 0.95), 1),
