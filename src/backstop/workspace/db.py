@@ -129,31 +129,29 @@ def _alembic_config(url: str):
     return cfg
 
 
-def upgrade(url: str | None = None, revision: str = "head", engine: Engine | None = None) -> None:
-    """Apply the migrations up to ``revision`` (idempotent)."""
-    from alembic import command
-
-    url = check_url(url or default_url())
+def _migrate(url: str, engine: Engine | None, step) -> None:
+    """Run one Alembic ``step(config)`` in a transaction on ``engine`` (or a temporary one for ``url``)."""
     cfg = _alembic_config(url)
     eng = engine or make_engine(url)
     with eng.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        step(cfg)
     if engine is None:
         eng.dispose()
+
+
+def upgrade(url: str | None = None, revision: str = "head", engine: Engine | None = None) -> None:
+    """Apply the migrations up to ``revision`` (idempotent)."""
+    from alembic import command
+
+    _migrate(check_url(url or default_url()), engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 def downgrade(url: str, revision: str = "base", engine: Engine | None = None) -> None:
     """Revert the migrations down to ``revision`` (``base`` = empty database)."""
     from alembic import command
 
-    cfg = _alembic_config(url)
-    eng = engine or make_engine(url)
-    with eng.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
-    if engine is None:
-        eng.dispose()
+    _migrate(url, engine, lambda cfg: command.downgrade(cfg, revision))
 
 
 def current(url: str | None = None) -> str | None:
