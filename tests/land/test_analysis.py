@@ -125,3 +125,29 @@ def test_what_ifs_never_improve_on_the_base_plan(bundled):
     assert w.loc[("lost", "rail_1520:lviv-ternopil"), "delta_troop_days"] < 0  # the binding line
     assert w.loc[("permit_days", "15"), "delta_troop_days"] < 0
     assert w.loc[("withdraw", "FRA"), "units_closed"] == len(units) - 3
+
+
+def test_report_section_charts_force_ratio_and_lanchester(result, bundled):
+    """The land section draws the map, closure curves, the force ratio with its 3:1 line and the
+    Lanchester duel with timed reinforcements, each an inline SVG (no external resource)."""
+    from backstop.report.sections.land import lanchester_chart, ratio_chart, render
+
+    cfg = bundled.config.land
+    html = str(render(result, bundled))
+    assert html.count("<svg") == 4
+    assert 'src="http' not in html and 'href="http' not in html  # namespaces only, nothing fetched
+    ratio = ratio_chart(result, cfg.ratio_threshold, cfg.warning_days)
+    assert f"{cfg.ratio_threshold:g}:1 threshold" in ratio and "warning ends" in ratio
+    duel = result.frames["lanchester"]
+    sectors = list(dict.fromkeys(duel["sector"]))
+    svg = lanchester_chart(result, int(cfg.warning_days))
+    for s in sectors:
+        assert f"{s} attacker" in svg and f"{s} defender" in svg
+    assert "reinforcement arrives" in svg and f"attack (day {int(cfg.warning_days)}" in svg
+    # the duel's defender gains exactly the reinforcements before the attack day
+    fr = result.frames["force_ratio"]
+    s0 = sectors[0]
+    g = duel[duel["sector"] == s0].set_index("day")
+    add = fr[fr["sector"] == s0].set_index("day")["reinforcement"]
+    w = int(cfg.warning_days)
+    assert g.loc[w, "defender"] - g.loc[0, "defender"] == pytest.approx(add.loc[w] - add.loc[0])

@@ -75,8 +75,9 @@ def closure_chart(result: Result) -> str:
     return to_svg(fig)
 
 
-def ratio_chart(result: Result, threshold: float) -> str:
-    """Russian-to-defender ratio per sector by day: central line, low-high band, the 3:1 line."""
+def ratio_chart(result: Result, threshold: float, warning_days: float | None = None) -> str:
+    """Russian-to-defender ratio per sector by day: central line, low-high band, the 3:1 line and
+    the end of the warning time."""
     import matplotlib.pyplot as plt
 
     df = pd.DataFrame(result.data["force_ratio"])
@@ -86,10 +87,41 @@ def ratio_chart(result: Result, threshold: float) -> str:
             c = PALETTE[k % len(PALETTE)]
             ax.plot(g["day"], g["ratio_mid"], color=c, label=sector)
             ax.fill_between(g["day"], g["ratio_low"], g["ratio_high"], color=c, alpha=0.12, linewidth=0)
-        ax.axhline(threshold, color="#c00000", linestyle="--", linewidth=1.0, label=f"{threshold:g}:1")
+        ax.axhline(threshold, color="#c00000", linestyle="--", linewidth=1.0, label=f"{threshold:g}:1 threshold")
+        if warning_days is not None:
+            ax.axvline(warning_days, color="#404040", linestyle=":", linewidth=1.0, label=f"warning ends (day {warning_days:g})")
         ax.set_xlabel("days after the order")
         ax.set_ylabel("Russian : defender troops")
         ax.set_title("Force ratio per sector over time (band: low-high estimates)", loc="left")
+        ax.legend(fontsize=6, ncol=3, frameon=False)
+    return to_svg(fig)
+
+
+def lanchester_chart(result: Result, attack_day: float) -> str:
+    """Lanchester square-law duel per sector: attacker (solid) and defender (dashed) strength by
+    day, reinforcement arrivals (closures in the zone behind the sector) as markers on the
+    defender's line, the attack day (end of the warning) as a vertical line."""
+    import matplotlib.pyplot as plt
+
+    duel = pd.DataFrame(result.data["lanchester"])
+    ratio = pd.DataFrame(result.data["force_ratio"])
+    fig, ax = new_figure(7.0, 3.4)
+    with plt.rc_context(STYLE):
+        for k, (sector, g) in enumerate(duel.groupby("sector", sort=False)):
+            c = PALETTE[k % len(PALETTE)]
+            g = g.sort_values("day")
+            ax.plot(g["day"], g["attacker"], color=c, label=f"{sector} attacker")
+            ax.plot(g["day"], g["defender"], color=c, linestyle="--", label=f"{sector} defender")
+            add = ratio[ratio["sector"] == sector].sort_values("day")
+            steps = add["reinforcement"].diff().fillna(add["reinforcement"]).to_numpy() > 1e-9
+            days = add["day"].to_numpy()[steps]
+            hit = g.set_index("day").reindex(days)["defender"]
+            ax.scatter(days, hit, marker="^", s=18, color=c, edgecolor="black", linewidth=0.3, zorder=4)
+        ax.axvline(attack_day, color="#c00000", linestyle=":", linewidth=1.0, label=f"attack (day {attack_day:g}, end of warning)")
+        ax.scatter([], [], marker="^", s=18, color="#808080", edgecolor="black", linewidth=0.3, label="reinforcement arrives")
+        ax.set_xlabel("days after the order")
+        ax.set_ylabel("troops")
+        ax.set_title("Lanchester square law with timed reinforcements (assumed attrition rates; sizes defences, plans no attack)", loc="left", fontsize=8)
         ax.legend(fontsize=6, ncol=3, frameon=False)
     return to_svg(fig)
 
@@ -105,6 +137,7 @@ def render(result: Result, scenario: Scenario) -> Markup:
         (f"closed edges: {', '.join(d['network']['closed']) or 'none'}", "info"),
     ]
     has_sectors = len(result.frames["force_ratio"]) > 0
+    cfg = scenario.config.land
     return render_template(
         "sections/land.html.j2",
         summary=result.summary,
@@ -115,7 +148,8 @@ def render(result: Result, scenario: Scenario) -> Markup:
         units=table(result.frames["units"]),
         bottlenecks=table(result.frames["bottlenecks"], caption="shadow price: LP relaxation, personnel-days per extra lift unit a day over the horizon"),
         what_ifs=table(result.frames["what_ifs"]),
-        ratio=svg(ratio_chart(result, scenario.config.land.ratio_threshold)) if has_sectors else None,
+        ratio=svg(ratio_chart(result, cfg.ratio_threshold, cfg.warning_days)) if has_sectors else None,
+        lanchester=svg(lanchester_chart(result, int(min(cfg.warning_days, d["horizon_days"] - 1)))) if has_sectors and len(result.frames.get("lanchester", ())) else None,
         warning=table(result.frames["warning"]) if has_sectors else None,
         regeneration=table(result.frames["regeneration"], columns=["month", "supply", "need", "shortfall", "trained_brigades", "needed_brigades"]),
         requirements=table(result.frames["requirements"], columns=["id", "capability", "quantity", "zone", "start_month", "end_month", "note"]),
