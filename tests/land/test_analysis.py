@@ -106,6 +106,24 @@ def test_land_cli_json():
         assert key in d
     assert d["solver"]["status"] == "optimal" and d["solver"]["troop_days"] > 0
     assert {q["origin"] for q in d["requirements"]} == {"land"}
+    # every what-if of the issue, even in quick mode: a crossing lost (the busiest), permits, a withdrawal
+    cases = {w["case"] for w in d["what_ifs"]}
+    assert {"base", "lost", "permit_days", "withdraw"} <= cases
+    lost = [w for w in d["what_ifs"] if w["case"] == "lost"][0]
+    assert lost["element"] in {e["id"] for e in d["network"]["edges"]} and lost["delta_troop_days"] <= 1e-6
+
+
+def test_land_cli_text_shows_every_deliverable():
+    """Closure curve per zone, bottlenecks, what-ifs, days to reinforce against warning, the
+    regeneration by month and the requirement lines, with bracketed text shown, not eaten as markup."""
+    code, out, err = run_cli("land", "--quick")
+    assert code == 0, err
+    text = " ".join(out.split())
+    for title in ("Closure curve per zone", "Binding bottlenecks", "What-ifs", "days to reinforce", "days of warning",
+                  "Regeneration of Ukraine's forces by month", "Requirement lines for force generation"):
+        assert title in text, title
+    assert "ukr_kyiv" in text and "LAND-TRAIN" in text
+    assert "[land]" in "".join(out.split())  # the training note names its config section
 
 
 def test_land_cli_nodes():

@@ -33,7 +33,9 @@ def land(
             t.add_row(r["id"], r["name"], r["kind"], r["state"], r["zone"])
         console.print(t)
         return
-    from backstop.land.analysis import run
+    from rich.markup import escape
+
+    from backstop.land.analysis import CURVE_DAYS, run
     from backstop.pipeline import RunContext
 
     scenario = load_scenario(path)
@@ -42,10 +44,21 @@ def land(
         print_json(result.to_json())
         return
     for s in result.summary:
-        console.print(s, highlight=False)
+        console.print(escape(s), highlight=False)
     d = result.data
     if "closure" not in d:
         return
+    H = d["horizon_days"]
+    days = [x for x in CURVE_DAYS if x < H] + [H - 1]
+    t = Table(title="Closure curve per zone: troops present by day (flow model / simulation)", title_justify="left")
+    for c in ["zone", *(f"day {x}" for x in days), "whole by day"]:
+        t.add_column(c, overflow="fold")
+    for zone, g in result.frames["closure"].groupby("zone", sort=True):
+        g = g.set_index("day")
+        full = g["troops_milp"].iloc[-1]
+        whole = g.index[g["troops_milp"] >= full - 1e-6].min() if full > 0 else None
+        t.add_row(zone, *(f"{g.at[x, 'troops_milp']:,.0f} / {g.at[x, 'troops_sim']:,.0f}" for x in days), "-" if whole is None else str(int(whole)))
+    console.print(t)
     t = Table(title="Units: closure day (flow model / simulation)", title_justify="left")
     for c in ("unit", "type", "home", "zone", "ready", "fastest route d", "closure d", "sim d"):
         t.add_column(c, overflow="fold")
@@ -63,21 +76,27 @@ def land(
     for c in ("case", "element", "personnel-days", "change", "day 10", "day 30", "closed"):
         t.add_column(c, overflow="fold")
     for _, r in result.frames["what_ifs"].iterrows():
-        t.add_row(r["case"], r["element"], f"{r['troop_days']:,.0f}", f"{r['delta_troop_days']:+,.0f}", f"{r['troops_day_10']:,.0f}", f"{r['troops_day_30']:,.0f}", str(r["units_closed"]))
+        t.add_row(r["case"], escape(str(r["element"])), f"{r['troop_days']:,.0f}", f"{r['delta_troop_days']:+,.0f}", f"{r['troops_day_10']:,.0f}", f"{r['troops_day_30']:,.0f}", str(r["units_closed"]))
     console.print(t)
     if len(result.frames["warning"]):
-        t = Table(title="Adequacy per sector", title_justify="left")
-        for c in ("sector", "zone", "days to hold", "short at warning", "battalions"):
+        t = Table(title="Adequacy per sector: days to reinforce (first day the sector holds) against days of warning", title_justify="left")
+        for c in ("sector", "zone", "days to reinforce", "days of warning", "short at warning", "battalions"):
             t.add_column(c, overflow="fold")
         for _, r in result.frames["warning"].iterrows():
             dth = r["days_to_hold"]
-            t.add_row(r["name"], r["zone"], "never" if dth is None or dth != dth else f"{dth:g}", f"{r['troops_short_at_warning']:,.0f}", str(r["battalions_short"]))
+            t.add_row(escape(r["name"]), r["zone"], "never" if dth is None or dth != dth else f"{dth:g}", f"{r['warning_days']:g}", f"{r['troops_short_at_warning']:,.0f}", str(r["battalions_short"]))
         console.print(t)
+    t = Table(title="Regeneration of Ukraine's forces by month", title_justify="left")
+    for c in ("month", "trained", "needed", "shortfall", "trained brigades", "needed brigades"):
+        t.add_column(c, overflow="fold")
+    for _, r in result.frames["regeneration"].iterrows():
+        t.add_row(str(r["month"]), f"{r['supply']:,.0f}", f"{r['need']:,.0f}", f"{r['shortfall']:,.0f}", f"{r['trained_brigades']:,.1f}", f"{r['needed_brigades']:,.1f}")
+    console.print(t)
     t = Table(title="Requirement lines for force generation", title_justify="left")
     for c in ("id", "capability", "quantity", "zone", "note"):
         t.add_column(c, overflow="fold")
     for q in result.requirements:
-        t.add_row(q.id, q.capability, str(q.quantity), q.zone, q.note)
+        t.add_row(q.id, q.capability, str(q.quantity), q.zone, escape(q.note))
     console.print(t)
 
 

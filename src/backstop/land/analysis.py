@@ -139,13 +139,27 @@ def border_edges(network: Network) -> list[str]:
     return list(e.loc[into, "id"])
 
 
+def busiest_crossing(network: Network, base: FlowResult) -> list[str]:
+    """The crossing into Ukraine that uses the most of its capacity over the horizon in ``base``
+    (lift over capacity per day, so trains and vehicles compare; a one-element list, empty when no
+    crossing carries anything; ties to the first in file order)."""
+    ids = list(network.edges["id"])
+    border = [ids.index(e) for e in border_edges(network)]
+    if not border or base.edge_load.size == 0:
+        return []
+    used = base.edge_load[border].sum(axis=1) / np.maximum(network.edges["capacity_per_day"].to_numpy(float)[border], 1e-9)
+    k = int(np.argmax(used))
+    return [ids[border[k]]] if used[k] > 0 else []
+
+
 def what_ifs(network: Network, units: list[Unit], cfg, base: FlowResult, cache: dict | None = None, *, quick: bool = False, base_dep: Deployment | None = None) -> pd.DataFrame:
     """A crossing or gauge-change point lost, permits needing N days, a nation withdrawing.
 
-    ``quick`` (previews, tests) tries only the listed ``whatif_lost`` elements, not every
+    ``quick`` (previews, tests) tries only the listed ``whatif_lost`` elements, or when none is
+    listed the busiest crossing into Ukraine in the base plan (:func:`busiest_crossing`), not every
     crossing into Ukraine."""
     cases: list[tuple[str, str, Network, list[Unit], float | None]] = []
-    lost = list(cfg.whatif_lost) or ([] if quick else border_edges(network))
+    lost = list(cfg.whatif_lost) or (busiest_crossing(network, base) if quick else border_edges(network))
     for el in lost:
         cases.append(("lost", el, network.without([el]), units, None))
     for n in cfg.whatif_permit_days:
