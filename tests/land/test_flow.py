@@ -98,3 +98,45 @@ def test_lp_relaxation_bounds_the_milp_and_greedy_is_feasible():
         r, t = c.x_route[j], c.x_day[j]
         load[t] += x[j] * dep.problem.route_load[r][0]
     assert load.max() <= 8.0 + 1e-6
+
+
+def test_spread_days_by_hand():
+    from backstop.land.flow import spread_days
+
+    # 1/8 of the unit a day: arrivals on days C-7..C, mean C - 3.5
+    # 0.4 a day: 0.4 on C and C-1, 0.2 on C-2 -> mean C - (0.4 x 1 + 0.2 x 2) = C - 0.8
+    # a unit that arrives whole in a day has its closure at its mean arrival; one with no route, 0
+    assert spread_days(np.array([1 / 8, 0.4, 1.0, 0.0])).tolist() == pytest.approx([3.5, 0.8, 0.0, 0.0])
+
+
+def test_earliest_closure_and_spread_row_on_the_line_by_hand():
+    from backstop.land.flow import arrival_rate, define_columns, earliest_closure
+
+    # 40 trains at 8 a day from day 2, one day in transit: whole on day 7 at the earliest
+    dep = build_deployment(LINE, [unit("A", "H", "Z", 2), unit("B", "H", "Z", 0, trains=8.0)], horizon_days=12, k=3, permit_days=0)
+    p = dep.problem
+    assert arrival_rate(p).tolist() == pytest.approx([8 / 40, 1.0])
+    assert earliest_closure(p, define_columns(p)).tolist() == [7, 1]
+    # without the strengthening the LP credits A for the share arrived on days 3..6
+    plain = solve_flow(p, relax=True, strengthen=False)
+    tight = solve_flow(p, relax=True)
+    milp = solve_flow(p, mip_rel_gap=0.0)
+    assert plain.troop_days > tight.troop_days >= milp.troop_days - 1e-6
+    assert tight.troop_days == pytest.approx(milp.troop_days)  # tight here: the LP is the MILP
+
+
+def test_lp_guided_plan_is_feasible_and_between_greedy_and_the_bound():
+    from backstop.land import synthetic as S
+    from backstop.land.flow import define_capacity, define_columns, lp_guided_schedule, plan_value
+
+    net = S.network(110, seed=3, n_zones=2)
+    units = S.units(net, 14, seed=3, horizon_days=30)
+    dep = build_deployment(net, units, horizon_days=30, k=2, permit_days=2.0)
+    p = dep.problem
+    lp = solve_flow(p, relax=True)
+    x = lp_guided_schedule(p, lp)
+    assert plan_value(p, greedy_schedule(p)) - 1e-6 <= plan_value(p, x) <= lp.troop_days + 1e-6
+    A, _lo, hi, _ed = define_capacity(p, define_columns(p))
+    assert (A @ x <= hi + 1e-6).all()
+    milp = solve_flow(p, mip_rel_gap=0.0, start=x)
+    assert milp.status == "optimal" and plan_value(p, x) <= milp.troop_days + 1e-6 <= lp.troop_days + 2e-6

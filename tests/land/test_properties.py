@@ -73,3 +73,19 @@ def test_a_lost_crossing_never_speeds_a_closure(inst, which):
         b, w = base.closure_day(u), res.closure_day(u)
         if len(units) == 1:
             assert w is None or (b is not None and b <= w)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_the_strengthened_model_has_the_same_optimum_and_a_tighter_bound(inst):
+    """The spread rows and the earliest-closure fixing cut no integer plan (same proven optimum as
+    the plain model) and only lower the LP bound, which still bounds the optimum."""
+    rows, nodes, units = inst
+    dep = build_deployment(make_net(nodes, rows), units, horizon_days=14, k=60, permit_days=0)
+    plain = solve_flow(dep.problem, mip_rel_gap=0.0, time_limit_s=30, strengthen=False)
+    tight = solve_flow(dep.problem, mip_rel_gap=0.0, time_limit_s=30)
+    assert plain.status == tight.status == "optimal"
+    assert abs(plain.troop_days - tight.troop_days) <= 1e-6 * max(1.0, plain.troop_days)
+    lp_plain = solve_flow(dep.problem, relax=True, strengthen=False)
+    lp_tight = solve_flow(dep.problem, relax=True)
+    assert tight.troop_days - 1e-6 <= lp_tight.troop_days <= lp_plain.troop_days + 1e-6

@@ -13,7 +13,13 @@ import pandas as pd
 from backstop.errors import InputError, Problem
 from backstop.land import adequacy as A
 from backstop.land import regeneration as G
-from backstop.land.flow import Deployment, FlowResult, build_deployment, solve_flow
+from backstop.land.flow import (
+    Deployment,
+    FlowResult,
+    build_deployment,
+    lp_guided_schedule,
+    solve_flow,
+)
 from backstop.land.network import (
     LIFT_OF_MODE,
     Network,
@@ -213,8 +219,10 @@ def run(scenario, context=None) -> Result:
         raise InputError(problems)
     H = cfg.horizon_days
     cache: dict = {}
-    dep, res = _solve(network, units, cfg, cache=cache)
+    dep = build_deployment(network, units, horizon_days=H, k=cfg.routes_per_unit, permit_days=cfg.permit_days, route_cache=cache)
+    # the LP relaxation first: it bounds the plan, prices the edges and orders the starting plan
     relaxed = solve_flow(dep.problem, relax=True, time_limit_s=cfg.time_limit_s)
+    res = solve_flow(dep.problem, mip_rel_gap=cfg.mip_rel_gap, time_limit_s=cfg.time_limit_s, start=lp_guided_schedule(dep.problem, relaxed))
     sim = simulate(dep)
     closures = closure_frame(units, res, sim, relaxed)
     unit_df = unit_frame(dep, res, sim)

@@ -231,6 +231,78 @@ def define_closure(p: FlowProblem, c: _Columns):
     return A, np.full(U * H, -np.inf), np.zeros(U * H)
 
 
+def arrival_rate(p: FlowProblem) -> np.ndarray:
+    """Per unit: the largest share of it that can arrive on one day, ``r_u = min(1, sum_r min_e c_e / l_re)``.
+
+    Each route carries at most its bottleneck's capacity over the unit's lift on it a day, the
+    routes together at most the sum (shared edges ignored, so ``r_u`` over-estimates the rate and
+    everything derived from it stays valid)."""
+    rate = np.zeros(p.n_units)
+    for r in range(len(p.route_unit)):
+        load = p.route_load[r]
+        if len(load) and np.any(load > 0):
+            pos = load > 0
+            rr = float(np.min(p.edge_capacity[p.route_edges[r][pos]] / load[pos]))
+        else:
+            rr = np.inf
+        rate[p.route_unit[r]] += rr
+    return np.minimum(rate, 1.0)
+
+
+def spread_days(rate: np.ndarray) -> np.ndarray:
+    """``g_u``: how far before its closure day a unit's mean arrival day lies at least.
+
+    A unit that arrives at most ``r`` of itself a day and closes on day ``C`` has its arrivals
+    ``a_d`` latest, hence its mean arrival day ``M = sum_d d a_d`` largest, when it arrives ``r``
+    a day on days ``C, C-1, ..`` and the rest before: ``C - M >= g = r m (m - 1) / 2 + (1 - m r) m``
+    with ``m = floor(1 / r)`` (the nonpreemptive job's ``C >= M + p/2`` of the mean-busy-time
+    relaxation of single-machine scheduling; Goemans, Queyranne, Schulz, Skutella and Wang 2002).
+    """
+    r = np.clip(np.asarray(rate, float), 1e-9, 1.0)
+    m = np.floor(1.0 / r + 1e-9)
+    rem = np.clip(1.0 - m * r, 0.0, None)
+    return np.where(np.asarray(rate) > 0, r * m * (m - 1) / 2 + rem * m, 0.0)
+
+
+def define_spread(p: FlowProblem, c: _Columns):
+    """Closure comes ``g_u`` days after the mean arrival:  sum_d z_ud - sum_d A_ud + g_u z_u,H-1 <= 0.
+
+    With full arrival by day ``C``, ``sum_d A_ud = H - M`` and ``sum_d z_ud = H - C``, so the row
+    is ``C >= M + g_u``; a unit that never closes has ``z = 0``.  Valid for every integer plan, it
+    cuts the LP's credit for a unit that trickles in (present in proportion to its arrived share)
+    down to what a unit closing at that rate earns: the LP bound becomes tight (docs/land.md).
+    """
+    U, H = p.n_units, p.horizon_days
+    g = np.minimum(spread_days(arrival_rate(p)), H)  # a unit that cannot close has z = 0 anyway
+    u = np.repeat(np.arange(U), H)
+    d = np.tile(np.arange(H), U)
+    z_cols, a_cols = c.z(u, d), c.a(u, d)
+    zval = np.ones(U * H)
+    zval[d == H - 1] += g[u[d == H - 1]]
+    A = sp.coo_array((np.concatenate([zval, -np.ones(U * H)]), (np.concatenate([u, u]), np.concatenate([z_cols, a_cols]))), shape=(U, c.n))
+    return A, np.full(U, -np.inf), np.zeros(U)
+
+
+def earliest_closure(p: FlowProblem, c: _Columns) -> np.ndarray:
+    """Per unit: the first day it could be whole in its zone with every route's capacity to itself
+    (``H`` when never): the share that can have arrived by day ``d`` is at most
+    ``sum_r min(1, rate_r x (days it can have departed on route r by d - T_r))``."""
+    U, H = p.n_units, p.horizon_days
+    share = np.zeros((U, H))
+    for r in range(len(p.route_unit)):
+        load = p.route_load[r]
+        pos = load > 0 if len(load) else np.zeros(0, bool)
+        rr = float(np.min(p.edge_capacity[p.route_edges[r][pos]] / load[pos])) if pos.any() else 1.0
+        first = int(p.route_ready[r]) + int(p.route_days[r])
+        last_arrive = H - 1
+        if first > last_arrive:
+            continue
+        n = np.arange(H) - first + 1
+        share[p.route_unit[r]] += np.clip(n * rr, 0.0, 1.0)
+    whole = share >= 1 - 1e-9
+    return np.where(whole.any(axis=1), whole.argmax(axis=1), H)
+
+
 def define_capacity(p: FlowProblem, c: _Columns):
     """Edge capacity per day:  sum_{(r,t): e in r, t + o_re = tau} l_re x_rt <= c_e.
 
@@ -317,15 +389,20 @@ NODE_LIMIT = 20_000
 """Branch-and-bound nodes after which the deployment MILP stops (deterministic work limit)."""
 
 
-def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4, time_limit_s: float = 60.0, node_limit: int | None = NODE_LIMIT) -> FlowResult:
+def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4, time_limit_s: float = 60.0, node_limit: int | None = NODE_LIMIT, start: np.ndarray | None = None, strengthen: bool = True) -> FlowResult:
     """Solve the deployment MILP (or its LP relaxation) with HiGHS.
 
     The search stops at proven optimality (``mip_rel_gap``) or after ``node_limit`` branch-and-bound
     nodes (a deterministic work limit: status ``work_limit``); ``time_limit_s`` is only a safety net
     (status ``time_limit``), so the same input gives the same plan on an idle or a busy machine.
+    ``start`` is the first incumbent (default: :func:`greedy_schedule`; :func:`lp_guided_schedule`
+    when the LP relaxation is at hand).  ``strengthen`` adds the valid rows of :func:`define_spread`
+    and fixes ``z`` to 0 before :func:`earliest_closure` (False: the plain model, for tests).
     """
     c = define_columns(p)
     blocks = [define_one_move(p, c), define_arrivals(p, c), define_closure(p, c)]
+    if strengthen:
+        blocks.append(define_spread(p, c))
     A_cap, lo_cap, hi_cap, edge_day = define_capacity(p, c)
     blocks.append((A_cap, lo_cap, hi_cap))
     A = sp.vstack([b[0] for b in blocks], format="csr")
@@ -343,11 +420,13 @@ def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4
         np.minimum.at(earliest, p.route_unit[c.x_route], c.x_day + p.route_days[c.x_route])
     before = np.arange(H)[None, :] < earliest[:, None]
     ub[c.n_x : c.n_x + U * H][before.ravel()] = 0.0
-    ub[c.n_x + U * H :][before.ravel()] = 0.0
+    if strengthen:  # nor is a unit whole before it could be with every route's capacity to itself
+        ub[c.n_x + U * H :][(np.arange(H)[None, :] < earliest_closure(p, c)[:, None]).ravel()] = 0.0
     integrality = np.zeros(c.n, np.int8)
     integrality[c.n_x + U * H :] = 1
     model = MILP(cost, A, row_lo, row_hi, lb, ub, integrality)
-    start = None if relax else greedy_schedule(p)
+    if not relax and start is None:
+        start = greedy_schedule(p)
     options = {"simplex_strategy": 4} if relax else None  # primal simplex: far faster on these LPs
     res: SolveResult = solve_highs(model, relax=relax, mip_rel_gap=mip_rel_gap, mip_abs_gap=1e-6, node_limit=None if relax else node_limit, safety_time_s=time_limit_s, start=start, options=options)
     E = len(p.edge_capacity)
@@ -376,11 +455,37 @@ def solve_flow(p: FlowProblem, *, relax: bool = False, mip_rel_gap: float = 1e-4
     return FlowResult(res.status, relax, troop_days, bound, res.mip_gap, present, arrived, load.reshape(E, H), dual, deps, res.runtime_s, model.shape, res.work)
 
 
+def _fill(p: FlowProblem, resid: np.ndarray, rs: list[int], close_by: int) -> list | None:
+    """Departures that bring a whole unit in by day ``close_by`` over its routes ``rs`` (fastest
+    first, each from its ready day on, as much as the residual capacity takes each day), or None.
+    ``resid`` is updated in place only when the unit fits."""
+    left, plan, H = 1.0, [], p.horizon_days
+    scratch = resid.copy()
+    for r in rs:
+        edges, entry, load = p.route_edges[r], p.route_entry[r], p.route_load[r]
+        for t in range(int(p.route_ready[r]), min(close_by - int(p.route_days[r]), H - 1 - int(p.route_days[r])) + 1):
+            if len(edges):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    share = np.where(load > 0, scratch[edges, t + entry] / load, np.inf)
+                f = min(left, float(share.min()))
+            else:
+                f = left
+            if f > 1e-9:
+                plan.append((r, t, f))
+                left -= f
+                if len(edges):
+                    scratch[edges, t + entry] -= f * load
+            if left <= 1e-9:
+                resid[:] = scratch
+                return plan
+    return None
+
+
 def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarray:
     """A feasible departure plan by list scheduling: units in ``order`` (default: Smith's rule,
-    weight over lift on the fastest route's bottleneck, highest first) each take, on the route
-    that closes earliest, the largest share that fits the residual capacity each day from its
-    ready day on.
+    weight over lift on the fastest route's bottleneck, highest first) each close as early as the
+    residual capacity allows: the earliest day ``d`` (bisection) by which its routes, fastest
+    first, each from its ready day on, carry all of it (:func:`_fill`).
 
     Returns the MILP column vector (x, A, z) of the plan, a starting incumbent for HiGHS and a
     heuristic in its own right (no waiting mid-route, so the plan is always representable).
@@ -392,6 +497,8 @@ def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarr
     routes_of: dict[int, list[int]] = {}
     for r, u in enumerate(p.route_unit):
         routes_of.setdefault(int(u), []).append(r)
+    for u in routes_of:
+        routes_of[u].sort(key=lambda r: (p.route_days[r], p.route_ready[r], r))
     if order is None:
         key = []
         for u in range(U):
@@ -405,33 +512,18 @@ def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarr
         order = np.argsort(-np.asarray(key), kind="stable")
     x = np.zeros(c.n)
     for u in order:
-        best = None
-        for r in routes_of.get(int(u), []):
-            edges, entry, load = p.route_edges[r], p.route_entry[r], p.route_load[r]
-            left, plan = 1.0, []
-            for t in range(int(p.route_ready[r]), H - int(p.route_days[r])):
-                days = t + entry
-                if len(edges):
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        share = np.where(load > 0, resid[edges, days] / load, np.inf)
-                    f = min(left, float(share.min()))
-                else:
-                    f = left
-                if f > 1e-9:
-                    plan.append((t, f))
-                    left -= f
-                if left <= 1e-9:
-                    break
-            if left <= 1e-9:
-                close = plan[-1][0] + int(p.route_days[r])
-                if best is None or close < best[0]:
-                    best = (close, r, plan)
-        if best is None:
+        rs = routes_of.get(int(u), [])
+        if not rs or _fill(p, resid.copy(), rs, H - 1) is None:
             continue
-        _close, r, plan = best
-        for t, f in plan:
-            if len(p.route_edges[r]):
-                resid[p.route_edges[r], t + p.route_entry[r]] -= f * p.route_load[r]
+        lo = min(int(p.route_ready[r]) + int(p.route_days[r]) for r in rs)
+        hi = H - 1
+        while lo < hi:  # the earliest closing day that fits (more days never fit less)
+            mid = (lo + hi) // 2
+            if _fill(p, resid.copy(), rs, mid) is None:
+                lo = mid + 1
+            else:
+                hi = mid
+        for r, t, f in _fill(p, resid, rs, lo):
             x[col_of[(r, t)]] += f
     # arrivals and presence implied by the departures
     arrive = np.zeros((U, H))
@@ -442,3 +534,21 @@ def greedy_schedule(p: FlowProblem, order: np.ndarray | None = None) -> np.ndarr
     x[c.n_x : c.n_x + U * H] = np.where(z > 0, 1.0, A).ravel()
     x[c.n_x + U * H :] = z.ravel()
     return x
+
+
+def plan_value(p: FlowProblem, x: np.ndarray) -> float:
+    """Weighted personnel-days present of a column vector (x, A, z) from :func:`greedy_schedule`."""
+    c = define_columns(p)
+    U, H = p.n_units, p.horizon_days
+    return float(p.unit_weight @ x[c.n_x + U * H :].reshape(U, H).sum(axis=1))
+
+
+def lp_guided_schedule(p: FlowProblem, relaxed: FlowResult) -> np.ndarray:
+    """List scheduling in the order of the LP relaxation: units by their LP days present (the LP's
+    closure order), most first, then the better of that plan and the default (Smith's rule) one.  LP-ordered list scheduling is the classic rounding of time-indexed scheduling
+    LPs (Hall, Schulz, Shmoys and Wein 1997); the LP value bounds both plans, so
+    ``1 - plan / LP`` is a proven gap."""
+    base = greedy_schedule(p)
+    days = relaxed.present.sum(axis=1)
+    guided = greedy_schedule(p, order=np.argsort(-days, kind="stable"))
+    return guided if plan_value(p, guided) > plan_value(p, base) else base
