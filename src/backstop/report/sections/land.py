@@ -102,6 +102,7 @@ def lanchester_chart(result: Result, attack_day: float) -> str:
     day, reinforcement arrivals (closures in the zone behind the sector) as markers on the
     defender's line, the attack day (end of the warning) as a vertical line."""
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     duel = pd.DataFrame(result.data["lanchester"])
     ratio = pd.DataFrame(result.data["force_ratio"])
@@ -122,7 +123,8 @@ def lanchester_chart(result: Result, attack_day: float) -> str:
         ax.set_xlabel("days after the order")
         ax.set_ylabel("troops")
         ax.set_title("Lanchester square law with timed reinforcements (assumed attrition rates; sizes defences, plans no attack)", loc="left", fontsize=8)
-        ax.legend(fontsize=6, ncol=3, frameon=False)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.legend(fontsize=6, ncol=4, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     return to_svg(fig)
 
 
