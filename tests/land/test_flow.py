@@ -140,3 +140,34 @@ def test_lp_guided_plan_is_feasible_and_between_greedy_and_the_bound():
     assert (A @ x <= hi + 1e-6).all()
     milp = solve_flow(p, mip_rel_gap=0.0, start=x)
     assert milp.status == "optimal" and plan_value(p, x) <= milp.troop_days + 1e-6 <= lp.troop_days + 2e-6
+
+
+def test_deterministic_pipeline_without_branch_and_bound_reports_a_proven_gap():
+    """node_limit=0: the LP-guided plan, status feasible, gap = 1 - plan / LP, the same on every run;
+    its capacity use is the plan's, and branch and bound from it never does worse."""
+    from backstop.land import synthetic as S
+    from backstop.land.flow import (
+        define_capacity,
+        define_columns,
+        lp_guided_schedule,
+        plan_value,
+        solve_deployment,
+    )
+
+    net = S.network(110, seed=3, n_zones=2)
+    units = S.units(net, 14, seed=3, horizon_days=30)
+    p = build_deployment(net, units, horizon_days=30, k=2, permit_days=2.0).problem
+    lp, plan = solve_deployment(p, node_limit=0)
+    assert lp.status == "optimal" and plan.status == "feasible"
+    x = lp_guided_schedule(p, lp)
+    assert plan.troop_days == pytest.approx(plan_value(p, x))
+    assert plan.bound == pytest.approx(lp.troop_days)
+    assert plan.gap == pytest.approx(1 - plan.troop_days / lp.troop_days)
+    A, _lo, hi, ed = define_capacity(p, define_columns(p))
+    assert np.allclose(plan.edge_load[ed[:, 0], ed[:, 1]], A @ x)
+    assert (plan.edge_load[ed[:, 0], ed[:, 1]] <= hi + 1e-6).all()
+    assert sum(s for _u, _r, _t, s in plan.departures) == pytest.approx(plan.arrived[:, -1].sum())
+    lp2, plan2 = solve_deployment(p, node_limit=0)
+    assert np.array_equal(plan.present, plan2.present) and plan.departures == plan2.departures
+    _lp, milp = solve_deployment(p, mip_rel_gap=0.0)
+    assert milp.status == "optimal" and milp.troop_days >= plan.troop_days - 1e-6

@@ -17,7 +17,7 @@ from backstop.land.flow import (
     Deployment,
     FlowResult,
     build_deployment,
-    lp_guided_schedule,
+    solve_deployment,
     solve_flow,
 )
 from backstop.land.network import (
@@ -75,7 +75,9 @@ def input_problems(scenario) -> list[Problem]:
 
 def _solve(network: Network, units: list[Unit], cfg, permit_days: float | None = None, cache: dict | None = None) -> tuple[Deployment, FlowResult]:
     dep = build_deployment(network, units, horizon_days=cfg.horizon_days, k=cfg.routes_per_unit, permit_days=cfg.permit_days if permit_days is None else permit_days, route_cache=cache)
-    return dep, solve_flow(dep.problem, mip_rel_gap=cfg.mip_rel_gap, time_limit_s=cfg.time_limit_s)
+    if cfg.milp_max_nodes == 0:
+        return dep, solve_deployment(dep.problem, mip_rel_gap=cfg.mip_rel_gap, node_limit=0, time_limit_s=cfg.time_limit_s)[1]
+    return dep, solve_flow(dep.problem, mip_rel_gap=cfg.mip_rel_gap, time_limit_s=cfg.time_limit_s, node_limit=cfg.milp_max_nodes)
 
 
 def _troops_by_day(units: list[Unit], present: np.ndarray) -> np.ndarray:
@@ -221,8 +223,7 @@ def run(scenario, context=None) -> Result:
     cache: dict = {}
     dep = build_deployment(network, units, horizon_days=H, k=cfg.routes_per_unit, permit_days=cfg.permit_days, route_cache=cache)
     # the LP relaxation first: it bounds the plan, prices the edges and orders the starting plan
-    relaxed = solve_flow(dep.problem, relax=True, time_limit_s=cfg.time_limit_s)
-    res = solve_flow(dep.problem, mip_rel_gap=cfg.mip_rel_gap, time_limit_s=cfg.time_limit_s, start=lp_guided_schedule(dep.problem, relaxed))
+    relaxed, res = solve_deployment(dep.problem, mip_rel_gap=cfg.mip_rel_gap, node_limit=cfg.milp_max_nodes, time_limit_s=cfg.time_limit_s)
     sim = simulate(dep)
     closures = closure_frame(units, res, sim, relaxed)
     unit_df = unit_frame(dep, res, sim)

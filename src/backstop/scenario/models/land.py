@@ -103,6 +103,11 @@ class LandSection(Section):
         unit="days", ge=0, le=180,
     )
     mip_rel_gap: float = field(1e-4, "Relative gap at which the deployment MILP stops (proven).", ge=0, lt=1)
+    milp_max_nodes: int = field(
+        20000,
+        "Branch-and-bound nodes after which the deployment MILP stops (a deterministic work limit, reported as work_limit); 0 = no branch and bound: the LP-guided list schedule with its gap proven against the LP relaxation.",
+        ge=0, le=10_000_000,
+    )
     time_limit_s: float = field(60.0, "Safety net on one solve; a solve stopped by it is reported as such.", unit="s", gt=0, le=3600)
     warning_days: float = field(
         7.0, "Days of warning the coalition expects before an attack (assumption; RAND RR-1253 found Baltic capitals reached within 36-60 hours of an attack).",
