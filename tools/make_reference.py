@@ -371,7 +371,7 @@ EXPECTED_COLUMNS = {
     ),
     "threat_weapons.csv": "id,name,class,speed_kmh,range_km,warhead_kg,unit_cost_usd,note,source,as_of,assumption",
     "leaders.csv": "state,name,role,start,end,origin,warrants,note,source,as_of,assumption",
-    "summit_facts.csv": "id,kind,state,beneficiary,venue,from,until,text,source,as_of,assumption",
+    "summit_facts.csv": "id,kind,state,beneficiary,venue,from,until,text,source,as_of,assumption,via",
     "summit_venues.csv": "icao,city,state,facts,source,as_of",
     "icc_findings.csv": "id,state,decided,chamber,person,visit,finding,source,as_of",
     "straits.csv": "id,name,start,end,littoral_states,zones,capabilities,note,source,as_of,assumption",
@@ -400,7 +400,7 @@ VOCAB = {
         "troops_ready", "no_troops_in_ukraine", "from_neighbouring_territory", "maritime", "air_isr_only",
         "lead_nation", "air_defence_support"},
     ("positions.csv", "body"): {"coalition"},
-    ("summit_facts.csv", "kind"): {"invitation", "immunity_assurance", "overflight_offer", "avoided_airspace"},
+    ("summit_facts.csv", "kind"): {"invitation", "immunity_assurance", "overflight_offer", "avoided_airspace", "stopover"},
     ("capabilities.csv", "domain"): {"land", "air", "sea", "c2", "support"},
     ("energy.csv", "kind"): {"nuclear", "hydro", "thermal", "chp", "substation", "refinery", "fuel_depot", "gas"},
     ("air_defence_systems.csv", "class"): {
@@ -415,6 +415,12 @@ BOOL_COLUMNS = {
     "assumption", "confirmed", "ground", "combat", "air_isr_intel", "in_ukraine",
     "engages_drone", "engages_decoy", "engages_cruise", "engages_ballistic",
 }
+
+
+def _iso2(iso3: str, frames: dict) -> str:
+    """ISO alpha-2 of a state code via states.csv (airportsdata keys countries by alpha-2)."""
+    hit = frames["states.csv"].loc[frames["states.csv"]["iso3"] == iso3, "iso2"]
+    return str(hit.iloc[0]) if len(hit) else ""
 
 
 def check() -> int:
@@ -445,7 +451,7 @@ def check() -> int:
                 bad = df.index[~df[col].isin(["true", "false"])].tolist()
                 if bad:
                     err(f"{name}: non-boolean {col} in rows {bad}")
-            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until", "decided", "valid_from", "period_start", "period_end"):
+            if col in ("as_of", "start", "end", "night_start", "stated", "until", "decided", "valid_from", "period_start", "period_end") or (col == "from" and name == "summit_facts.csv"):
                 vals = df[col][df[col] != ""]
                 parsed = pd.to_datetime(vals, format="%Y-%m-%d", errors="coerce")
                 if parsed.isna().any():
@@ -493,6 +499,15 @@ def check() -> int:
     bad = sf[(sf["until"] != "") & (sf["until"] < sf["from"])]
     if len(bad):
         err(f"summit_facts.csv: until before from in {bad['id'].tolist()}")
+    # stopovers name a known stop airport; no other kind has one
+    import airportsdata
+
+    icao = airportsdata.load("ICAO")
+    for _, r in sf.iterrows():
+        if r["kind"] == "stopover" and (r["via"] not in icao or icao[r["via"]]["country"] != _iso2(r["state"], frames)):
+            err(f"summit_facts.csv: {r['id']}: via {r['via']!r} is not an airport in {r['state']} (airportsdata)")
+        if r["kind"] != "stopover" and r["via"]:
+            err(f"summit_facts.csv: {r['id']}: via is only for stopover facts")
     fact_ids = set(sf["id"])
     for _, r in frames["summit_venues.csv"].iterrows():
         for f in [x for x in r["facts"].split(";") if x]:

@@ -21,7 +21,8 @@ Rules (each a function below, each tested):
 * **leaders**: the office-holders of ``leaders.csv`` with ``start <= date < end`` (a 2023 US
   leader is Joe Biden);
 * **summit facts**: rows of ``summit_facts.csv`` (invitations, immunity assurances, overflight
-  offers, airspace a leader's aircraft has avoided in practice) with ``from <= date <= until``;
+  offers, airspace a leader's aircraft has avoided in practice, stopovers of a leader's flight)
+  with ``from <= date <= until``;
 * **precedents**: the ICC's non-compliance findings decided on or before the date.
 """
 
@@ -84,8 +85,9 @@ class SummitFact:
     """A dated, sourced statement of a state towards a leader's state (a row of ``summit_facts.csv``).
 
     ``kind`` is ``invitation``, ``immunity_assurance``, ``overflight_offer`` (``state`` offers the
-    aircraft of ``beneficiary`` passage) or ``avoided_airspace`` (``beneficiary``'s state flights
-    have kept out of ``state``'s airspace in practice).
+    aircraft of ``beneficiary`` passage), ``avoided_airspace`` (``beneficiary``'s state flights
+    have kept out of ``state``'s airspace in practice) or ``stopover`` (``beneficiary``'s flight to
+    ``venue`` stopped at the airport ``via``, in ``state``: a waypoint of the route).
     """
 
     id: str
@@ -99,6 +101,8 @@ class SummitFact:
     text: str
     source: str
     assumption: bool
+    via: str = ""
+    """ICAO code of the stop airport (``stopover`` facts only)."""
 
     def cite(self) -> str:
         return f"{self.text} (source: {self.source})"
@@ -279,7 +283,7 @@ def summit_facts_on(df: pd.DataFrame, date: dt.date) -> tuple[SummitFact, ...]:
         start, until = dt.date.fromisoformat(r["from"]), _date(r["until"])
         if start <= date and (until is None or date <= until):
             out.append(SummitFact(r["id"], r["kind"], r["state"], r["beneficiary"], r["venue"], start, until, r["text"], r["source"],
-                                  str(r["assumption"]).lower() == "true"))
+                                  str(r["assumption"]).lower() == "true", str(r.get("via") or "").strip().upper()))
     return tuple(out)
 
 
