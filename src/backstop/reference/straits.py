@@ -64,10 +64,13 @@ def load_straits_closures() -> tuple[StraitsClosure, ...]:
 
 
 def closure_on(day: dt.date, *, enabled: bool = True) -> StraitsClosure | None:
-    """The closure in force on ``day`` (None when none holds or the scenario lifts it)."""
-    if not enabled:
-        return None
-    return next((c for c in load_straits_closures() if c.holds(day)), None)
+    """The closure in force on ``day`` (None when none holds or the scenario lifts it).  Analyses take
+    it from the as-of :class:`~backstop.reference.snapshot.Snapshot` (``snapshot.straits_closure``),
+    which applies this same rule."""
+    from backstop.reference.snapshot import straits_on
+
+    found = straits_on(day)
+    return found[0] if enabled and found else None
 
 
 @cache
@@ -80,5 +83,8 @@ def load_mcm_groups() -> tuple[McmGroup, ...]:
 
 
 def mcm_group_on(day: dt.date) -> McmGroup | None:
-    """The littoral MCM group constituted on ``day``."""
-    return next((g for g in load_mcm_groups() if g.start <= day), None)
+    """The littoral MCM group constituted on ``day`` (the rule of ``snapshot.mcm_group``)."""
+    from backstop.reference.snapshot import mcm_groups_on
+
+    found = mcm_groups_on(day)
+    return found[-1] if found else None
