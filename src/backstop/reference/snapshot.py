@@ -281,16 +281,16 @@ def _snapshot(as_of: dt.date, overrides: tuple) -> Snapshot:
 
 def straits_on(date: dt.date) -> tuple:
     """Straits closures of ``straits.csv`` in force on ``date`` (``start <= date < end``)."""
-    from backstop.reference.straits import load_straits_closures
+    from backstop.reference.straits import closures_in_force
 
-    return tuple(c for c in load_straits_closures() if c.holds(date))
+    return closures_in_force(date)
 
 
 def mcm_groups_on(date: dt.date) -> tuple:
     """Littoral MCM groups of ``mcm_groups.csv`` constituted on or before ``date``, by start date."""
-    from backstop.reference.straits import load_mcm_groups
+    from backstop.reference.straits import groups_constituted
 
-    return tuple(sorted((g for g in load_mcm_groups() if g.start <= date), key=lambda g: (g.start, g.id)))
+    return groups_constituted(date)
 
 
 def _date(text: str) -> dt.date | None:
