@@ -20,7 +20,14 @@ from pathlib import Path
 import pytest
 
 from tests.workspace.conftest import AS_OF
-from tests.workspace.helpers import PASSWORD, add_users, bundled_files_b64, close, make_client, token
+from tests.workspace.helpers import (
+    PASSWORD,
+    add_users,
+    bundled_files_b64,
+    close,
+    make_client,
+    token,
+)
 from tests.workspace.live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"

@@ -120,7 +120,7 @@ def test_monitor_run_reads_released_incidents_and_the_timeline_runs_from_report_
         assert steps[:3] == ["reported", "classified", "commitment fired"] and "acknowledged" in steps and "action" in steps
         rep = t["steps"][0]
         assert rep["who"] == "gun (NOR)" and ws_id in rep["what"] and "kharkiv.csv, line 2" in rep["what"] and rep["at"]
-        assert t["steps"][1]["who"] == "monitor run #%d started by pia" % run["id"] and t["steps"][1]["at"] == run["finished_at"]
+        assert t["steps"][1]["who"] == f"monitor run #{run['id']} started by pia" and t["steps"][1]["at"] == run["finished_at"]
         ack = next(s for s in t["steps"] if s["step"] == "action" and s.get("key") == key)
         assert ack["what"] == "two batteries moved to Kharkiv" and ack["who"] == "gun (NOR)" and ack["at"]
         assert any(s["step"] == "acknowledged" and s.get("overdue") for s in t["steps"])  # the other fired steps are still open and late
@@ -133,3 +133,24 @@ def test_monitor_run_reads_released_incidents_and_the_timeline_runs_from_report_
         c.post(f"/api/runs/{r.json()['id']}/cancel", headers=h["fred"])
     finally:
         close(c)
+
+
+def test_incidents_migration_upgrades_and_downgrades_alone(db_url):
+    """0004 (incidents; meeting items cite violations) on top of its parent: down drops only what it added, up restores it."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from backstop.workspace.db import Database, _alembic_config, current, downgrade, head, upgrade
+
+    parent = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_revision("0004").down_revision
+    upgrade(db_url, parent)
+    db = Database(db_url)
+    cols = lambda: {c["name"] for c in inspect(db.engine).get_columns("meeting_items")}  # noqa: E731
+    assert "incidents" not in inspect(db.engine).get_table_names() and "violation" not in cols()
+    upgrade(db_url, "0004", engine=db.engine)
+    assert "incidents" in inspect(db.engine).get_table_names() and "violation" in cols()
+    downgrade(db_url, parent, engine=db.engine)
+    assert "incidents" not in inspect(db.engine).get_table_names() and "violation" not in cols() and current(db_url) == parent
+    upgrade(db_url, engine=db.engine)
+    assert "incidents" in inspect(db.engine).get_table_names() and current(db_url) == head()
+    db.dispose()

@@ -29,6 +29,7 @@ REGISTER = (b"violation_id,event_date,violation_class,party,severity,major,statu
 FIRED = (b"commitment,guarantor,step,kind,response,rule,against,trigger_time,deadline,deadline_hours,violations,assumption\n"
          b"coal-consult,coalition,1,consult,Coalition consultations,each,RUS,2025-09-21T00:00:00,2025-09-22T00:00:00,24,V000001,true\n")
 EXPORTERS = {r for r, p in ROLES.items() if "export" in p}
+REPORTERS = {r for r, p in ROLES.items() if "incident.report" in p}
 AUDITORS = {r for r, p in ROLES.items() if "audit.read" in p}
 
 
@@ -242,7 +243,7 @@ def test_authorisation_matrix(db_url_heavy):
         r = client.post("/api/rounds", json={"name": f"new-{name}"}, headers=tok[name])
         expect(f"{role}/{nation} POST round", r.status_code, 201 if role == "planner" else 403, r.text)
         r = client.post("/api/incidents", json={"data": {"event_date": "2025-09-21", "latitude": 48.5, "longitude": 37.7}}, headers=tok[name])
-        expect(f"{role}/{nation} POST incident", r.status_code, 201 if role in ("planner", "poc", "guarantor") else 403, r.text)
+        expect(f"{role}/{nation} POST incident", r.status_code, 201 if role in REPORTERS else 403, r.text)
         r = client.post("/api/meetings", json={"title": "t", "date": "2026-06-03", "nations": ["NOR"]}, headers=tok[name])
         expect(f"{role}/{nation} POST meeting", r.status_code, 201 if role == "planner" else 403, r.text)
     v = client.get("/api/audit/verify", headers=tok["admin-nor"]).json()

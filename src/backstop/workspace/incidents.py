@@ -35,7 +35,7 @@ from backstop.errors import InputError, Problem
 from backstop.monitor.schema import ACLED_COLUMNS, ACLED_OPTIONAL, AIR_COLUMNS
 from backstop.workspace import audit, runs
 from backstop.workspace.models import CommitmentAction, IncidentRecord, RunFile
-from backstop.workspace.permissions import Label, READ, encode, has, visible_filter
+from backstop.workspace.permissions import INCIDENT_REPORT, READ, Label, encode, has, visible_filter
 from backstop.workspace.service import Actor, Forbidden, NotFound
 
 FORM = "<form>"
@@ -46,12 +46,11 @@ MAX_ROWS = 5000
 through ``backstop monitor import`` instead)."""
 REGISTER = "monitor_register.csv"
 PREFIX = "WS-"
-INCIDENT_WRITE_ROLES = ("planner", "poc", "guarantor")
-"""Roles that report incidents: planners, national points of contact and guarantors (each for its nation)."""
 
 
 def may_report(role: str) -> bool:
-    return role in INCIDENT_WRITE_ROLES
+    """Planners, national points of contact and guarantors report incidents (each owned by her nation)."""
+    return has(role, INCIDENT_REPORT)
 
 
 # -- validation (the monitor's reader and row checks) ------------------------------------------------------
