@@ -154,3 +154,26 @@ def test_incidents_migration_upgrades_and_downgrades_alone(db_url):
     upgrade(db_url, engine=db.engine)
     assert "incidents" in inspect(db.engine).get_table_names() and current(db_url) == head()
     db.dispose()
+
+
+def test_meeting_items_cite_violations_of_the_cited_register_with_located_errors(client):
+    from tests.workspace.test_browser_ops import _stored_runs
+
+    c, h = client
+    monitor_id, forcegen_id = _stored_runs(c.app)
+    mid = c.post("/api/meetings", json={"title": "VTC", "date": "2026-06-02", "nations": ["NOR", "FRA"]}, headers=h["pia"]).json()["id"]
+    add = lambda body: c.post(f"/api/meetings/{mid}/items", json={"kind": "agenda", "text": "Kharkiv strike", **body}, headers=h["pia"])  # noqa: E731
+    for body, field, value in (({"run_id": forcegen_id, "violation": "V000001"}, "violation", "V000001"),  # not a monitor run
+                               ({"run_id": monitor_id, "violation": "V000999"}, "violation", "V000999"),  # not in its register
+                               ({"violation": "V000001"}, "violation", "V000001")):  # a violation without its run
+        r = add(body)
+        assert r.status_code == 422 and (r.json()["problems"][0]["field"], r.json()["problems"][0]["value"]) == (field, value), r.text
+    assert add({"run_id": monitor_id, "violation": "v000001"}).status_code == 201
+    assert add({"scenario": "ukraine-2025", "revision": 7}).status_code == 404  # a revision that does not exist (or is hidden)
+    rec = c.get(f"/api/meetings/{mid}", headers=h["gil"]).json()
+    assert [(i["violation"], i["run"]["id"]) for i in rec["items"]] == [("V000001", monitor_id)]
+    assert "violation V000001" in c.get(f"/api/meetings/{mid}/minutes.md", headers=h["gil"]).text
+    # the page: a located problem and the form kept, 422
+    r = c.post(f"/meetings/{mid}/items", data={"kind": "decision", "text": "Act", "run_id": "x", "owner_nation": "NOR", "due_date": "2026-07-01"},
+               headers=h["pia"])
+    assert r.status_code == 422 and "run_id" in r.text and "nothing was saved" in r.text

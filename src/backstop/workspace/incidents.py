@@ -201,7 +201,7 @@ def incidents_csv(base: bytes, records: list[IncidentRecord]) -> bytes:
     """
     text = base.decode("utf-8-sig") if base else ""
     reader = csv.DictReader(io.StringIO(text))
-    header = list(reader.fieldnames or ["event_id", *ACLED_COLUMNS[:-2], "source"])
+    header = list(reader.fieldnames or ["event_id", *ACLED_COLUMNS])
     if "event_id" not in header:
         header.insert(0, "event_id")
     buf = io.StringIO()

@@ -90,7 +90,12 @@ def add_item(session: Session, actor: Actor, meeting_id: int, kind: str, text: s
                                       "choose the run too")])
         from backstop.workspace import incidents
 
-        if violation not in {r["violation_id"] for r in incidents.register(session, actor, run.id)}:
+        try:
+            known = {r["violation_id"] for r in incidents.register(session, actor, run.id)}
+        except NotFound:
+            raise InputError([Problem(FORM, FORM, "violation", violation, f"run {run.id} is not a finished monitor run: it has no register",
+                                      "cite the monitor (or assess) run whose register lists the violation")]) from None
+        if violation not in known:
             raise InputError([Problem(FORM, FORM, "violation", violation, f"no such violation in run {run.id}'s register",
                                       "use an id of the register, e.g. V000001")])
     labels = [Label.of(m)]
