@@ -106,8 +106,20 @@ def test_monitor_run_reads_released_incidents_and_the_timeline_runs_from_report_
         vid = mine[0]["violation_id"]
         # France sees neither the run, its register, the timeline, its fired commitments nor the pages
         for path in (f"/api/runs/{run['id']}", f"/api/runs/{run['id']}/register", f"/api/runs/{run['id']}/violations/{vid}",
-                     f"/api/runs/{run['id']}/commitments", f"/runs/{run['id']}/register", f"/runs/{run['id']}/violations/{vid}"):
+                     f"/api/runs/{run['id']}/commitments", f"/runs/{run['id']}/register", f"/runs/{run['id']}/violations/{vid}",
+                     f"/api/runs/{run['id']}/files/monitor_register.csv", f"/runs/{run['id']}/files/results.json",
+                     f"/api/compare?a={run['id']}&b={run['id']}", f"/compare?a={run['id']}&b={run['id']}", f"/runs/{run['id']}"):
             assert c.get(path, headers=h["gil"]).status_code == 404, path
+            assert c.get(path, headers=h["gun"]).status_code == 200, path
+        # minutes: a coalition meeting's decision resting on that run is absent from France's minutes and page
+        mid = c.post("/api/meetings", json={"title": "VTC", "date": "2026-06-02", "nations": ["NOR", "FRA"]}, headers=h["pia"]).json()["id"]
+        r = c.post(f"/api/meetings/{mid}/items", json={"kind": "decision", "text": "Answer the Kharkiv strike", "run_id": run["id"], "violation": vid,
+                                                       "owner_nation": "NOR", "due_date": "2026-06-09"}, headers=h["pia"])
+        assert r.status_code == 201, r.text
+        assert "Answer the Kharkiv strike" in c.get(f"/api/meetings/{mid}/minutes.md", headers=h["gun"]).text
+        for path in (f"/api/meetings/{mid}/minutes.md", f"/meetings/{mid}/minutes.html", f"/meetings/{mid}", f"/api/meetings/{mid}"):
+            r = c.get(path, headers=h["gil"])
+            assert r.status_code == 200 and "Answer the Kharkiv strike" not in r.text and vid not in r.text, path
         assert run["id"] not in [x["id"] for x in c.get("/api/runs", headers=h["fred"]).json()]
         # Norway's guarantor (a coalition member) sees the steps fired by that violation and acknowledges one
         fired = [f for f in c.get(f"/api/runs/{run['id']}/commitments", headers=h["gun"]).json() if vid in f["violations"].split(";")]
