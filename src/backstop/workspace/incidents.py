@@ -12,8 +12,7 @@ Each incident carries its owner nation and releasability like every record. A mo
 the revision's ``incidents.csv`` with ``event_id`` ``WS-<id>``, so the violation register is the monitor's
 own (dedup, classification, commitments: nothing reimplemented here) and the run's label is the most
 restrictive label of the incidents it read. The register carries each violation's ``event_ids``, which
-links a violation back to the incidents it was built from: :func:`timeline` follows it from report to
-classification, commitment fired, acknowledgement and action, each step with its time and who.
+links a violation back to the incidents it was built from (:mod:`backstop.workspace.violations`).
 
 Air Force summaries are validated and stored with their labels; the monitor's scenario pipeline reads
 only ``incidents.csv``, so they do not yet enter the register of a workspace run (see docs/workspace.md).
@@ -22,7 +21,6 @@ only ``incidents.csv``, so they do not yet enter the register of a workspace run
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import tempfile
@@ -33,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from backstop.errors import InputError, Problem
 from backstop.monitor.schema import ACLED_COLUMNS, ACLED_OPTIONAL, AIR_COLUMNS
-from backstop.workspace import audit, runs
-from backstop.workspace.models import CommitmentAction, IncidentRecord, RunFile
+from backstop.workspace import audit
+from backstop.workspace.models import IncidentRecord
 from backstop.workspace.permissions import INCIDENT_REPORT, READ, Label, encode, has, visible_filter
 from backstop.workspace.service import Actor, Forbidden, NotFound
 
@@ -44,7 +42,6 @@ SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
 MAX_ROWS = 5000
 """Most incidents one upload may hold (a day's reports of a theatre are far fewer; a bulk archive goes
 through ``backstop monitor import`` instead)."""
-REGISTER = "monitor_register.csv"
 PREFIX = "WS-"
 
 
@@ -213,76 +210,3 @@ def incidents_csv(base: bytes, records: list[IncidentRecord]) -> bytes:
         cells = json.loads(rec.data)
         w.writerow({**{c: cells.get(c, "") for c in header}, "event_id": f"{PREFIX}{rec.id}"})
     return buf.getvalue().encode("utf-8")
-
-
-# -- the violation register and a violation's timeline -----------------------------------------------------
-
-
-def _csv_rows(session: Session, run_id: int, filename: str) -> list[dict]:
-    f = session.get(RunFile, (run_id, filename))
-    return list(csv.DictReader(io.StringIO(f.content.decode("utf-8")))) if f is not None else []
-
-
-def register(session: Session, actor: Actor, run_id: int) -> list[dict]:
-    """The violation register of a visible, finished monitor run (the monitor's own frame)."""
-    run = runs.get_run(session, actor, run_id)
-    if session.get(RunFile, (run.id, REGISTER)) is None:
-        raise NotFound(f"run {run_id} has no violation register (it is not a finished monitor run)")
-    return _csv_rows(session, run.id, REGISTER)
-
-
-def timeline(session: Session, actor: Actor, run_id: int, violation_id: str, now: dt.datetime) -> dict:
-    """Reported -> classified -> commitment fired -> acknowledged -> action, each step with time and who.
-
-    Every record read is filtered by the reader's nation: incidents she may not see are counted, not shown
-    (none can be hidden from a reader of the run, whose label is the intersection of theirs).
-    """
-    from backstop.workspace import commitments, scenarios
-
-    run = runs.get_run(session, actor, run_id)
-    rows = {r["violation_id"]: r for r in register(session, actor, run_id)}
-    v = rows.get(violation_id)
-    if v is None:
-        raise NotFound(f"no violation {violation_id!r} in run {run_id}")
-    steps: list[dict] = []
-    ids = [e for e in (v.get("event_ids") or "").split(";") if e]
-    ws_ids = [int(e[len(PREFIX):]) for e in ids if e.startswith(PREFIX) and e[len(PREFIX):].isdigit()]
-    recs = list(session.execute(select(IncidentRecord).where(IncidentRecord.id.in_(ws_ids),
-                                                             visible_filter(IncidentRecord, actor.nation, actor.as_of))).scalars()) if ws_ids else []
-    for rec in sorted(recs, key=lambda r: r.id):
-        how = "entered in the form" if rec.source_file == FORM else f"uploaded in {rec.source_file}, line {rec.line}"
-        steps.append({"step": "reported", "at": rec.created_at, "who": f"{rec.created_by} ({rec.owner})",
-                      "what": f"incident {PREFIX}{rec.id} {how}", "marking": Label.of(rec).marking})
-    hidden = len(ws_ids) - len(recs)
-    rev = session.execute(select(scenarios.Revision).where(scenarios.Revision.scenario_id == run.scenario_id,
-                                                           scenarios.Revision.number == run.revision)).scalar_one()
-    for e in ids:
-        if not e.startswith(PREFIX):
-            steps.append({"step": "reported", "at": rev.created_at, "who": rev.author,
-                          "what": f"report {e} in incidents.csv of revision {rev.number}", "marking": runs.label_of(run).marking})
-    if v.get("origin") == "air_summary":
-        steps.append({"step": "reported", "at": rev.created_at, "who": rev.author, "what": f"Air Force daily summary: {v.get('location', '')}",
-                      "marking": runs.label_of(run).marking})
-    steps.append({"step": "classified", "at": run.finished_at or "", "who": f"monitor run #{run.id} started by {run.started_by}",
-                  "what": f"{v['violation_class']} by {v['party']}, severity {v['severity']}, {v['status']} (confidence {v['confidence']}), "
-                          f"event of {v['event_date'][:10]} at {v['location']}", "marking": runs.label_of(run).marking})
-    fired = [f for f in _csv_rows(session, run.id, commitments.FILE) if violation_id in (f.get("violations") or "").split(";")]
-    acks = {(a.fired_key, a.nation): a for a in session.execute(select(CommitmentAction).where(
-        CommitmentAction.run_id == run.id, visible_filter(CommitmentAction, actor.nation, actor.as_of))).scalars()}
-    for f in fired:
-        key = commitments.fired_key(f)
-        steps.append({"step": "commitment fired", "at": f["trigger_time"], "who": f"guarantor {f['guarantor']}",
-                      "what": f"{f['commitment']} step {f['step']} ({f['kind']}): {f['response']}; deadline {f['deadline']}",
-                      "marking": runs.label_of(run).marking, "key": key})
-        done = [a for (k, _), a in sorted(acks.items()) if k == key]
-        for a in done:
-            steps.append({"step": "acknowledged", "at": a.acknowledged_at, "who": f"{a.acknowledged_by} ({a.nation})",
-                          "what": f"{f['commitment']} step {f['step']} acknowledged", "marking": Label.of(a).marking, "key": key})
-            steps.append({"step": "action", "at": a.acknowledged_at, "who": f"{a.acknowledged_by} ({a.nation})", "what": a.action,
-                          "marking": Label.of(a).marking, "key": key})
-        if not done:
-            deadline = commitments._parse_time(f.get("deadline", ""))
-            late = deadline is not None and deadline < now
-            steps.append({"step": "acknowledged", "at": "", "who": f"guarantor {f['guarantor']}",
-                          "what": ("OVERDUE: " if late else "pending: ") + f"due by {f['deadline']}", "marking": "", "key": key, "overdue": late})
-    return {"run": runs.run_info(run, runs.scenario_name(session, run)), "violation": v, "steps": steps, "hidden_reports": hidden}

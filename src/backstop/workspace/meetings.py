@@ -88,10 +88,10 @@ def add_item(session: Session, actor: Actor, meeting_id: int, kind: str, text: s
         if run is None:
             raise InputError([Problem(FORM, FORM, "violation", violation, "a violation is cited with the monitor run that registered it",
                                       "choose the run too")])
-        from backstop.workspace import incidents
+        from backstop.workspace import violations
 
         try:
-            known = {r["violation_id"] for r in incidents.register(session, actor, run.id)}
+            known = {r["violation_id"] for r in violations.register(session, actor, run.id)}
         except NotFound:
             raise InputError([Problem(FORM, FORM, "violation", violation, f"run {run.id} is not a finished monitor run: it has no register",
                                       "cite the monitor (or assess) run whose register lists the violation")]) from None

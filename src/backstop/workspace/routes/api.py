@@ -468,10 +468,10 @@ async def upload_incidents(request: Request, file: UploadFile = File(...), relea
 
 @router.get("/runs/{run_id}/register", tags=["guarantors"], summary="The violation register of a monitor run")
 def run_register(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
-    from backstop.workspace import incidents
+    from backstop.workspace import violations
 
     with workspace(request).db.read() as s:
-        return _ok(incidents.register(s, actor, run_id))
+        return _ok(violations.register(s, actor, run_id))
 
 
 @router.get("/runs/{run_id}/violations/{violation_id}", tags=["guarantors"],
@@ -479,10 +479,10 @@ def run_register(run_id: int, request: Request, actor: Actor = Depends(actor_of)
 def violation_timeline(run_id: int, violation_id: str, request: Request, actor: Actor = Depends(actor_of)):
     import datetime as dt
 
-    from backstop.workspace import incidents
+    from backstop.workspace import violations
 
     with workspace(request).db.read() as s:
-        return _ok(incidents.timeline(s, actor, run_id, violation_id, dt.datetime.now(dt.UTC)))
+        return _ok(violations.timeline(s, actor, run_id, violation_id, dt.datetime.now(dt.UTC)))
 
 
 def _media(filename: str) -> str:

@@ -578,23 +578,23 @@ async def incidents_upload(request: Request, file: UploadFile, csrf: str = Form(
 
 @router.get("/runs/{run_id}/register")
 def register_page(run_id: int, request: Request):
-    from backstop.workspace import incidents
+    from backstop.workspace import violations
 
     actor = _session(request)
     with workspace(request).db.read() as s:
         run = runs.get_run(s, actor, run_id)
-        rows = incidents.register(s, actor, run_id)
+        rows = violations.register(s, actor, run_id)
         info = runs.run_info(run, runs.scenario_name(s, run))
     return _render(request, "register.html", actor, [runs.label_of(run)], run=info, rows=rows)
 
 
 @router.get("/runs/{run_id}/violations/{violation_id}")
 def violation_page(run_id: int, violation_id: str, request: Request):
-    from backstop.workspace import incidents
+    from backstop.workspace import violations
 
     actor = _session(request)
     with workspace(request).db.read() as s:
-        t = incidents.timeline(s, actor, run_id, violation_id, dt.datetime.now(dt.UTC))
+        t = violations.timeline(s, actor, run_id, violation_id, dt.datetime.now(dt.UTC))
         labels = [runs.label_of(runs.get_run(s, actor, run_id))]
     return _render(request, "violation.html", actor, labels, t=t)
 
