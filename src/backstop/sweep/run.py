@@ -22,11 +22,12 @@ import pandas as pd
 from backstop.errors import InputError, Problem
 from backstop.scenario import Scenario
 from backstop.sweep import design as design_mod
-from backstop.sweep.apply import WithdrawBinding, apply, bind, catalogue_patch
-from backstop.sweep.executor import Outcome, make_executor, worker_state
-from backstop.sweep.outputs import OUTPUTS, extract, outputs_for
+from backstop.sweep.apply import WithdrawBinding, apply, bind
+from backstop.sweep.executor import Outcome, check_ray_address, is_local_ray, make_executor
+from backstop.sweep.outputs import OUTPUTS, outputs_for
 from backstop.sweep.spec import SweepSpec
 from backstop.sweep.store import Store
+from backstop.sweep.worker import evaluate, worker_init
 
 FIXED_COLUMNS = ("row", "variant_id", "seed", "status", "error")
 
@@ -61,17 +62,6 @@ def scenario_fingerprint(scenario: Scenario) -> str:
         for r in scenario.tables[name]:
             h.update(r.model_dump_json().encode())
     return h.hexdigest()[:16]
-
-
-def assignments(plan_params, bindings, values: dict[str, Any]) -> list[tuple]:
-    """``(parameter, binding, value)`` for each parameter, from a variant's factor values."""
-    out = []
-    for p, b in zip(plan_params, bindings, strict=True):
-        if isinstance(b, WithdrawBinding):
-            out.append((p, b, tuple(bool(values[f"{p.name}.{n}"]) for n in b.nations)))
-        else:
-            out.append((p, b, values[p.name]))
-    return out
 
 
 def _known_output(name: str, chosen: list[str]) -> bool:
@@ -185,33 +175,6 @@ def _by_param(factors, n):
     return out
 
 
-# ----------------------------------------------------------------------------- worker side
-
-def _worker_init(scenario: Scenario, params: list, bindings: list, analyses: list[str], outputs: list[str], quick: bool) -> None:
-    """Once per worker: keep the scenario and bindings, import the analyses and build their
-    shared inputs (reference tables, geography, the sea network, airspace graphs) by running the
-    base case once."""
-    from backstop import pipeline
-
-    st = worker_state()
-    st.update(scenario=scenario, params=params, bindings=bindings, analyses=analyses, outputs=outputs, quick=quick)
-    pipeline.assess(scenario, only=analyses, seed=0, quick=quick, detail=False)
-
-
-def evaluate(task: tuple[dict[str, Any], int]) -> dict[str, Any]:
-    """Run one variant in a worker: apply its values, run the analyses, extract the outputs."""
-    from backstop import pipeline
-
-    values, seed = task
-    st = worker_state()
-    variant, patch = apply(st["scenario"], assignments(st["params"], st["bindings"], values))
-    t0 = time.perf_counter()
-    with catalogue_patch(patch):
-        results = pipeline.assess(variant, only=st["analyses"], seed=seed, quick=st["quick"], detail=False)
-    analysis_s = time.perf_counter() - t0
-    return {"outputs": extract({r.name: r for r in results}, st["outputs"]), "analysis_s": analysis_s}
-
-
 # ----------------------------------------------------------------------------- driver side
 
 @dataclass
@@ -301,6 +264,8 @@ def run_sweep(
         Run at most this many variants now (tests, trial runs); the rest on the next run.
     """
     t0 = time.perf_counter()
+    if ray and not is_local_ray(ray):
+        check_ray_address(ray)  # a bad or unreachable address fails before anything is written
     store = Store(out, plan.fingerprint, {"spec_file": plan.spec_file, "scenario": plan.scenario.name, "variants": len(plan.variants), "design_rows": len(plan.row_ids)}, fresh=fresh)
     done = store.finished()
     if retry_failed:
@@ -320,7 +285,7 @@ def run_sweep(
     init_s = None
     if todo:
         params = list(plan.spec.parameter)
-        with make_executor(workers, ray, _worker_init, (plan.scenario, params, plan.bindings, plan.analyses, plan.outputs, plan.spec.sweep.quick)) as ex:
+        with make_executor(workers, ray, worker_init, (plan.scenario, params, plan.bindings, plan.analyses, plan.outputs, plan.spec.sweep.quick)) as ex:
             ex_name = ex.describe()
             for outcome in ex.map_unordered(evaluate, ((vid, (plan.variants[vid], plan.seeds[vid])) for vid in todo)):
                 store.write(_row(plan, outcome.key, outcome))
