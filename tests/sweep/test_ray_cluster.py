@@ -43,7 +43,9 @@ def ray_head():
     exe = _ray_cli()
     port = _free_port()
     tmp = tempfile.mkdtemp(prefix="bs-ray-", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    # loopback only; token authentication off on the head and in this driver (Ray >= 2.5x turns it on
+    # when ~/.ray/auth_token exists, and a driver without the token is refused)
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
     cmd = [str(exe), "start", "--head", "--block", f"--port={port}", "--node-ip-address=127.0.0.1", "--num-cpus=1", "--num-gpus=0",
            f"--temp-dir={tmp}", "--include-dashboard=false", "--disable-usage-stats"]
     log = open(Path(tmp) / "head.log", "w")  # noqa: SIM115 - closed in teardown
@@ -76,8 +78,9 @@ def ray_head():
 
 
 @pytest.mark.slow
-def test_ray_cluster_same_table_as_process_pool(tiny_serial, tmp_path, ray_head):
+def test_ray_cluster_same_table_as_process_pool(tiny_serial, tmp_path, ray_head, monkeypatch):
     """A sweep joined to a running cluster gives the process pool's table (and the in-process one)."""
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
     plan, table, _ = tiny_serial
     pool = run_sweep(plan, tmp_path / "pool", workers=2)
     res = run_sweep(plan, tmp_path / "ray", ray=ray_head)
@@ -109,6 +112,7 @@ def test_bad_or_unreachable_address_is_an_input_error(tiny_serial, tmp_path, add
 def test_cli_unreachable_cluster_exits_2_without_traceback(tiny_spec, tmp_path):
     address = f"127.0.0.1:{_free_port()}"
     r = subprocess.run([sys.executable, "-m", "backstop", "sweep", str(tiny_spec), "--ray", address, "-o", str(tmp_path / "out")],
-                       capture_output=True, text=True, timeout=300)
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "400"})
     assert r.returncode == 2, r.stderr
+    assert "variants" not in r.stderr  # refused before the progress bar
     assert "no Ray cluster reachable" in r.stderr and address in r.stderr and "Traceback" not in r.stderr + r.stdout

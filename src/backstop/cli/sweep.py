@@ -42,10 +42,13 @@ def sweep(
         TimeRemainingColumn,
     )
 
+    from backstop.sweep.executor import check_ray_address, is_local_ray
     from backstop.sweep.report import write_report
     from backstop.sweep.run import load_plan, run_sweep
 
     plan = load_plan(spec, path)
+    if ray and not is_local_ray(ray):
+        check_ray_address(ray)  # a bad or unreachable address: exit 2 before the progress bar
     for note in plan.notes:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False)
     n_rows, n_var = len(plan.row_ids), len(plan.variants)
