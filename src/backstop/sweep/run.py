@@ -9,6 +9,7 @@ and, when all are done, writes ``sweep.parquet``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -123,7 +124,9 @@ def prepare(spec: SweepSpec, scenario: Scenario, *, spec_file: str = "sweep.toml
             tests.append(("base", p.base))
         for key, v in tests:
             try:
-                apply(scenario, [(p, b, v)])
+                variant, _ = apply(scenario, [(p, b, v)])
+                if isinstance(v, dt.date):
+                    _check_dates(variant)
             except InputError as exc:
                 e = exc.problems[0]
                 problems.append(Problem(spec_file, f"key parameter.{i}.{key}", key, str(design_mod.jsonable_value(v)), f"outside the bounds of {p.path}: {e.message}", e.hint or "narrow the range"))
@@ -162,10 +165,21 @@ def _with_fixed(spec: SweepSpec, scenario: Scenario, spec_file: str, problems: l
         return scenario
     try:
         new, _ = apply(scenario, todo)
+        _check_dates(new)
     except InputError as exc:
         problems += [Problem(spec_file, "key sweep.fixed", e.field, e.value, e.message, e.hint) for e in exc.problems]
         return scenario
     return new
+
+
+def _check_dates(scenario: Scenario) -> None:
+    """The variant's dates must lie inside the bundled reference history (as when a scenario is read):
+    a date range reaching before it is a spec error, not a column of failed variants."""
+    from backstop.scenario.io import _date_problems
+
+    problems = _date_problems(scenario)
+    if problems:
+        raise InputError(problems)
 
 
 def _by_param(factors, n):
