@@ -98,11 +98,11 @@ def _sweep(inputs, workers: int, ray: str | None = None) -> dict:
     me0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     res = run_sweep(inputs["plan"], out, workers=workers, ray=ray)
     me1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    parts = res.store.read_parts(columns=["analysis_s"])
+    parts = res.store.read_parts(columns=["analysis_s", "analysis_cpu_s"])
     analysis = float(parts["analysis_s"].sum())
     key = f"{workers}-{ray or 'pool'}"
     inputs.setdefault("tables", {})[key] = res.table
-    figs = {"variants": res.ran, "failed": res.failed, "wall_s": round(res.wall_s, 2), "analysis_s_per_variant": round(analysis / max(res.ran, 1), 4)}
+    figs = {"variants": res.ran, "failed": res.failed, "wall_s": round(res.wall_s, 2), "analysis_s_per_variant": round(analysis / max(res.ran, 1), 4), "analysis_cpu_s_per_variant": round(float(parts["analysis_cpu_s"].sum()) / max(res.ran, 1), 4)}
     # CPU time [s] of this (driver) process and of the pool's worker processes (reaped at shutdown)
     figs["driver_cpu_s"] = round(_cpu(me1) - _cpu(me0), 2)
     if not ray and workers > 1:

@@ -31,6 +31,8 @@ from backstop.sweep.store import Store
 from backstop.sweep.worker import evaluate, worker_init
 
 FIXED_COLUMNS = ("row", "variant_id", "seed", "status", "error")
+TIMING_COLUMNS = ("analysis_s", "analysis_cpu_s")
+"""Stored in each part (benchmarks read them), left out of the table: they vary with the machine."""
 
 
 @dataclass
@@ -211,15 +213,15 @@ def _row(plan: Plan, vid: str, outcome: Outcome) -> dict[str, Any]:
     values = {k: design_mod.jsonable_value(v) for k, v in plan.variants[vid].items()}
     row = {"variant_id": vid, "seed": plan.seeds[vid], **values}
     if outcome.ok:
-        row.update(status="ok", error="", analysis_s=outcome.value["analysis_s"], **outcome.value["outputs"])
+        row.update(status="ok", error="", analysis_s=outcome.value["analysis_s"], analysis_cpu_s=outcome.value["analysis_cpu_s"], **outcome.value["outputs"])
     else:
-        row.update(status="error", error=outcome.error or "", analysis_s=float("nan"))
+        row.update(status="error", error=outcome.error or "", analysis_s=float("nan"), analysis_cpu_s=float("nan"))
     return row
 
 
 def assemble(plan: Plan, parts: pd.DataFrame) -> pd.DataFrame:
     """The sweep table: one row per design row (design order), its variant's outputs."""
-    parts = parts.drop(columns=[c for c in ("analysis_s",) if c in parts.columns]).set_index("variant_id")
+    parts = parts.drop(columns=[c for c in TIMING_COLUMNS if c in parts.columns]).set_index("variant_id")
     rows = []
     for i, vid in enumerate(plan.row_ids):
         rec = parts.loc[vid].to_dict()

@@ -40,14 +40,17 @@ def worker_init(scenario: Scenario, params: list, bindings: list, analyses: list
 
 
 def evaluate(task: tuple[dict[str, Any], int]) -> dict[str, Any]:
-    """Run one variant in a worker: apply its values, run the analyses, extract the outputs."""
+    """Run one variant in a worker: apply its values, run the analyses, extract the outputs.
+
+    Also returns the analysis's wall and CPU time [s] (stored in the variant's part, not in the
+    table: they depend on the machine and its load)."""
     from backstop import pipeline
 
     values, seed = task
     st = worker_state()
     variant, patch = apply(st["scenario"], assignments(st["params"], st["bindings"], values))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with catalogue_patch(patch):
         results = pipeline.assess(variant, only=st["analyses"], seed=seed, quick=st["quick"], detail=False)
-    analysis_s = time.perf_counter() - t0
-    return {"outputs": extract({r.name: r for r in results}, st["outputs"]), "analysis_s": analysis_s}
+    analysis_s, analysis_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    return {"outputs": extract({r.name: r for r in results}, st["outputs"]), "analysis_s": analysis_s, "analysis_cpu_s": analysis_cpu_s}
