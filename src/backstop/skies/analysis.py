@@ -123,7 +123,7 @@ def _bundled_fit(at, half_life_days: float) -> nightfit.NightFit:
 
 
 @lru_cache(maxsize=4)
-def _night_errors(half_life_days: float) -> dict:
+def _night_errors(half_life_days: float | None) -> dict:
     """Calibration error of the night model on the bundled record (deterministic; cached)."""
     return nightfit.evaluate(_bundled_nights(), half_life_days=half_life_days)
 
@@ -253,8 +253,14 @@ def _calibration_sentence(cal: dict, chosen: str, sel: dict) -> str:
     parts = [f"{r['class']} {r['predicted']:.0%} (90 % interval {r['low_90']:.0%}-{r['high_90']:.0%}; catalogue {r['catalogue']:.0%} -> {sel['reported_shares'].get(r['class'], float('nan')):.0%} simulated)" for r in rows]
     cv = {r["class"]: r for r in cal["error"] if r["evaluation"].startswith("cross") and r["model_mae"] is not None}
     errs = ", ".join(f"{c} {v['model_mae']:.3f} vs {v['constant_mae']:.3f}" for c, v in cv.items())
-    return (f"Calibrated on {m['classes']['drone']['nights']} nights of the Air Force's record ({m['first_night']} to {m['last_night']}, time half-life {m['half_life_days']:g} days, for {m['at']}): "
+    return (f"Calibrated on {m['classes']['drone']['nights']} nights of the Air Force's record ({m['first_night']} to {m['last_night']}, per-class model chosen by time cross-validation: " + ", ".join(f"{c} {_spec_words(v['spec'])}" for c, v in m["classes"].items()) + f"; for {m['at']}): "
             f"wave '{chosen}' predicted shares downed " + "; ".join(parts) + (f". Cross-validated per-night MAE, model vs constant: {errs}." if errs else "."))
+
+
+def _spec_words(spec: dict) -> str:
+    h = spec["half_life_days"]
+    words = ("static" if h is None else f"half-life {h:g} d") + (", size term" if spec["size_term"] else "")
+    return words + (f", {spec['shrink']:.0%} constant" if spec["shrink"] else "")
 
 
 def _assumptions() -> list[Assumption]:
