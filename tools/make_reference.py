@@ -253,14 +253,18 @@ COALITION = {
     "JPN": ("2025-08-20", "on_or_before",
             "named with Australia among the ~30 states supporting the coalition's initiative (AP, 20 Aug 2025); "
             "non-European partner; NOT among the 26 states that committed to a land, sea or air presence on "
-            "4 Sep 2025 (Chief Cabinet Secretary Hayashi, 5 Sep 2025)",
+            "4 Sep 2025 (Chief Cabinet Secretary Hayashi, 5 Sep 2025); Prime Minister Ishiba joined the Paris summit "
+            "of 4 Sep 2025 by video (Élysée list of participants)",
             "AP, 'NATO holds meeting on security guarantees for Ukraine', 20 Aug 2025; Prime Minister's Office of "
-            "Japan, press conference of the Chief Cabinet Secretary, 5 Sep 2025", False),
+            "Japan, press conference of the Chief Cabinet Secretary, 5 Sep 2025 (TASS, 5 Sep 2025); Élysée list of "
+            "participants of 4 Sep 2025 as reported by shqipet.ch", False),
     "AUT": ("2025-09-04", "on_or_before",
-            COALITION_NOT_CONFIRMED + "; attended the Paris coalition summit of 4 Sep 2025 (35 states attended, "
-            "26 committed to a presence); Austria is militarily neutral and was not reported among the 26",
-            "Élysée, coalition summit, Paris, 4 Sep 2025 (list of participants); Federal Chancellery of Austria, "
-            "statement on the Paris meeting, 4 Sep 2025", True),
+            "an OBSERVER, not a full participant: 'Austria has observer status in this format' (Austrian foreign "
+            "ministry to APA, 4 Sep 2025); Foreign Minister Meinl-Reisinger took part in the Paris coalition summit "
+            "of 4 Sep 2025 by video on behalf of Chancellor Stocker; militarily neutral, not among the 26 that "
+            "committed to a presence",
+            "APA/dpa/Reuters, 'Koalition der Willigen laut Tschechien einig', 4 Sep 2025 (Südtirol News), citing the "
+            "Austrian Federal Ministry for European and International Affairs", True),
 }
 for _iso in "BEL BGR HRV CYP GRC IRL LUX PRT SVN ISL".split():
     COALITION[_iso] = PARIS_MAR[:2] + (
@@ -269,11 +273,13 @@ COALITION["NZL"] = (
     "2025-03-15", "on_or_before",
     COALITION_NOT_CONFIRMED + "; Prime Minister Luxon joined the coalition video call of 15 Mar 2025",
     "Prime Minister of New Zealand, statement on X, 15 Mar 2025; press reporting", True)
-for _iso in ("ALB", "MNE"):
+for _iso, _pm in (("ALB", "Prime Minister Rama"), ("MNE", "Prime Minister Spajić")):
     COALITION[_iso] = (
-        "2026-01-06", "on_or_before",
-        COALITION_NOT_CONFIRMED + "; leader reported present at the Paris coalition summit of 6 Jan 2026",
-        "Élysée, coalition of the willing summit and Paris Declaration, 6 Jan 2026; press reporting", True)
+        "2025-09-04", "on_or_before",
+        COALITION_NOT_CONFIRMED + f"; {_pm} joined the Paris coalition summit of 4 Sep 2025 by video (Élysée list "
+        "of participants); was dated 6 Jan 2026 before the re-check of Dec 2026",
+        "Élysée list of participants of the Paris summit of 4 Sep 2025, as reported by shqipet.ch ('In Paris hat sich "
+        "ein Gremium für die Ukraine gebildet, an dem 30 Länder teilnehmen'); press reporting", True)
 
 
 def _b(x: bool) -> str:
@@ -371,7 +377,7 @@ EXPECTED_COLUMNS = {
     ),
     "threat_weapons.csv": "id,name,class,speed_kmh,range_km,warhead_kg,unit_cost_usd,note,source,as_of,assumption",
     "leaders.csv": "state,name,role,start,end,origin,warrants,note,source,as_of,assumption",
-    "summit_facts.csv": "id,kind,state,beneficiary,venue,from,until,text,source,as_of,assumption",
+    "summit_facts.csv": "id,kind,state,beneficiary,venue,from,until,text,source,as_of,assumption,via",
     "summit_venues.csv": "icao,city,state,facts,source,as_of",
     "icc_findings.csv": "id,state,decided,chamber,person,visit,finding,source,as_of",
     "straits.csv": "id,name,start,end,littoral_states,zones,capabilities,note,source,as_of,assumption",
@@ -400,7 +406,7 @@ VOCAB = {
         "troops_ready", "no_troops_in_ukraine", "from_neighbouring_territory", "maritime", "air_isr_only",
         "lead_nation", "air_defence_support"},
     ("positions.csv", "body"): {"coalition"},
-    ("summit_facts.csv", "kind"): {"invitation", "immunity_assurance", "overflight_offer", "avoided_airspace"},
+    ("summit_facts.csv", "kind"): {"invitation", "immunity_assurance", "overflight_offer", "avoided_airspace", "stopover"},
     ("capabilities.csv", "domain"): {"land", "air", "sea", "c2", "support"},
     ("energy.csv", "kind"): {"nuclear", "hydro", "thermal", "chp", "substation", "refinery", "fuel_depot", "gas"},
     ("air_defence_systems.csv", "class"): {
@@ -415,6 +421,75 @@ BOOL_COLUMNS = {
     "assumption", "confirmed", "ground", "combat", "air_isr_intel", "in_ukraine",
     "engages_drone", "engages_decoy", "engages_cruise", "engages_ballistic",
 }
+
+
+def _iso2(iso3: str, frames: dict) -> str:
+    """ISO alpha-2 of a state code via states.csv (airportsdata keys countries by alpha-2)."""
+    hit = frames["states.csv"].loc[frames["states.csv"]["iso3"] == iso3, "iso2"]
+    return str(hit.iloc[0]) if len(hit) else ""
+
+
+LEDGER = Path(__file__).with_name("fact_checks.csv")
+"""Re-checks of the coalition's positions and memberships against public pages (curation record)."""
+LEDGER_STATUS = {"verified", "partly_verified", "not_verified"}
+CONTRADICT = {("troops_ready", "no_troops_in_ukraine")}
+
+
+def check_fact_ledger(frames: dict) -> list[str]:
+    """Offline checks of the coalition facts: every positions.csv row and every coalition membership
+    has one entry in ``tools/fact_checks.csv`` (status, date, evidence); a row that could not be
+    verified is flagged ``assumption=true``; a verified one names its evidence; no state holds two
+    contradictory positions at once; a state with a position is a coalition member, or says it is not;
+    the coalition counts agree with the Paris summit of 4 Sep 2025 (26 committed, 35 attended)."""
+    import pandas as pd
+
+    out: list[str] = []
+    pos, mem = frames["positions.csv"], frames["memberships.csv"]
+    coal = mem[mem.body == "coalition"]
+    rows = {("positions.csv", f"{r.iso3}|{r.position}|{r.stated}"): r for r in pos.itertuples()}
+    rows |= {("memberships.csv", f"coalition|{r.iso3}"): r for r in coal.itertuples()}
+    if not LEDGER.exists():
+        return [f"{LEDGER.name}: missing (the re-check of positions.csv and the coalition)"]
+    led = pd.read_csv(LEDGER, dtype=str, keep_default_na=False)
+    keys = list(zip(led.table, led.key, strict=True))
+    for k in sorted(set(keys)):
+        if keys.count(k) > 1:
+            out.append(f"{LEDGER.name}: {k[0]} {k[1]}: more than one entry")
+    for t, k in rows:
+        if (t, k) not in keys:
+            out.append(f"{LEDGER.name}: no re-check recorded for {t} {k}")
+    for e in led.itertuples():
+        r = rows.get((e.table, e.key))
+        if r is None:
+            out.append(f"{LEDGER.name}: {e.table} {e.key}: no such row")
+            continue
+        if e.status not in LEDGER_STATUS:
+            out.append(f"{LEDGER.name}: {e.key}: status {e.status!r} not in {sorted(LEDGER_STATUS)}")
+        if e.status in ("verified", "partly_verified") and not e.evidence.strip():
+            out.append(f"{LEDGER.name}: {e.key}: {e.status} without evidence")
+        if e.status == "not_verified" and r.assumption != "true":
+            out.append(f"{e.table}: {e.key} could not be verified ({LEDGER.name}) but is not flagged assumption=true")
+        if pd.to_datetime(e.checked_on, format="%Y-%m-%d", errors="coerce") is pd.NaT:
+            out.append(f"{LEDGER.name}: {e.key}: bad checked_on {e.checked_on!r}")
+    for iso, g in pos.groupby("iso3"):
+        held = set(g.position)
+        for a, b in CONTRADICT:
+            if a in held and b in held:
+                out.append(f"positions.csv: {iso} holds both {a} and {b}")
+        if iso not in set(coal.iso3) and not g.text.str.startswith("Not a coalition member").all():
+            out.append(f"positions.csv: {iso} has a coalition position but no coalition membership (or say 'Not a coalition member')")
+
+    def members_on(day: str) -> int:
+        return int(((coal.start <= day) & ((coal.end == "") | (coal.end > day))).sum())
+
+    n = members_on("2025-09-04")
+    if not 26 <= n <= 35:
+        out.append(f"memberships.csv: {n} coalition members on 4 Sep 2025; the Paris summit had 35 attending and 26 committed")
+    ready = set(pos.loc[pos.position == "troops_ready", "iso3"])
+    if len(ready) > 26:
+        out.append(f"positions.csv: {len(ready)} states troops_ready, more than the 26 that committed on 4 Sep 2025")
+    print(f"  {LEDGER.name}: " + ", ".join(f"{s} {int((led.status == s).sum())}" for s in sorted(LEDGER_STATUS)) + f"; coalition members on 2025-09-04: {n}")
+    return out
 
 
 def check() -> int:
@@ -445,7 +520,7 @@ def check() -> int:
                 bad = df.index[~df[col].isin(["true", "false"])].tolist()
                 if bad:
                     err(f"{name}: non-boolean {col} in rows {bad}")
-            if col in ("as_of", "start", "end", "night_start", "stated", "from", "until", "decided", "valid_from", "period_start", "period_end"):
+            if col in ("as_of", "start", "end", "night_start", "stated", "until", "decided", "valid_from", "period_start", "period_end") or (col == "from" and name == "summit_facts.csv"):
                 vals = df[col][df[col] != ""]
                 parsed = pd.to_datetime(vals, format="%Y-%m-%d", errors="coerce")
                 if parsed.isna().any():
@@ -493,6 +568,15 @@ def check() -> int:
     bad = sf[(sf["until"] != "") & (sf["until"] < sf["from"])]
     if len(bad):
         err(f"summit_facts.csv: until before from in {bad['id'].tolist()}")
+    # stopovers name a known stop airport; no other kind has one
+    import airportsdata
+
+    icao = airportsdata.load("ICAO")
+    for _, r in sf.iterrows():
+        if r["kind"] == "stopover" and (r["via"] not in icao or icao[r["via"]]["country"] != _iso2(r["state"], frames)):
+            err(f"summit_facts.csv: {r['id']}: via {r['via']!r} is not an airport in {r['state']} (airportsdata)")
+        if r["kind"] != "stopover" and r["via"]:
+            err(f"summit_facts.csv: {r['id']}: via is only for stopover facts")
     fact_ids = set(sf["id"])
     for _, r in frames["summit_venues.csv"].iterrows():
         for f in [x for x in r["facts"].split(";") if x]:
@@ -505,6 +589,7 @@ def check() -> int:
     if len(bad):
         err(f"positions.csv: stated after as_of in rows {bad.index.tolist()}")
 
+    errors.extend(check_fact_ledger(frames))
     m = frames["memberships.csv"]
 
     def count(body: str, day: str, confirmed_only: bool = False) -> int:

@@ -18,8 +18,8 @@ from backstop.reference.straits import (
 from backstop.scenario import read_scenario
 
 
-def _scenario(day: dt.date, on: bool = True):
-    return SimpleNamespace(as_of=day, config=SimpleNamespace(toggles=SimpleNamespace(montreux_closure=on)))
+def _toggles(on: bool = True):
+    return SimpleNamespace(montreux_closure=on)
 
 
 def test_closure_is_dated_and_sourced():
@@ -46,7 +46,9 @@ def test_closure_is_dated_and_sourced():
     ("GBR", "mcm_vessel", dt.date(2025, 8, 20), False, False),  # toggled off
 ])
 def test_who_is_restricted(nation, capability, day, on, restricted):
-    rs = straits_restrictions(_scenario(day, on), nation, capability)
+    from backstop.reference.snapshot import snapshot
+
+    rs = straits_restrictions(snapshot(day), _toggles(on), nation, capability)
     assert bool(rs) is restricted
     if rs:
         assert rs[0].key == "toggle montreux_closure" and rs[0].caveat.name == "not_in" and "black_sea" in rs[0].caveat.args
@@ -65,3 +67,31 @@ def test_toggle_lifts_it(scenario_dir):
     a = r.frames["assignments"]
     war = a[a.capability.isin(["mcm_vessel", "escort_frigate"]) & a.zone.isin(["black_sea", "ukr_odesa"])]
     assert set(war.nation) - {"TUR", "ROU", "BGR", "UKR"}, "with the straits open, other navies fill Black Sea lines"
+
+
+def test_straits_come_from_the_as_of_snapshot():
+    """The closure and the MCM group are dated facts of the Snapshot, like the others: a scenario
+    resolved on another as-of date sees what held on that date."""
+    from backstop.reference.snapshot import snapshot
+
+    assert snapshot(dt.date(2021, 6, 1)).straits_closure() is None and snapshot(dt.date(2021, 6, 1)).mcm_group() is None
+    s = snapshot(dt.date(2024, 1, 15))
+    assert s.straits_closure().id == closure_on(dt.date(2024, 1, 15)).id and s.straits_closure(enabled=False) is None
+    assert s.mcm_group().states == ("TUR", "ROU", "BGR")
+    assert snapshot(dt.date(2023, 6, 1)).straits_closure() is not None and snapshot(dt.date(2023, 6, 1)).mcm_group() is None
+
+
+def test_scenario_as_of_decides_the_straits(scenario_dir):
+    """Force generation and seas read the closure from ``scenario.snapshot``: a scenario dated before
+    28 Feb 2022 has no closure, hence no ``toggle montreux_closure`` restriction."""
+    from backstop.forcegen.problem import prepare
+
+    toml = scenario_dir / "scenario.toml"
+    text = toml.read_text()
+    assert "as_of = 2025-08-20" in text
+    sc = read_scenario(scenario_dir)
+    assert sc.snapshot.straits_closure() is not None and "toggle montreux_closure" in prepare(sc).restrictions
+    toml.write_text(text.replace("as_of = 2025-08-20", "as_of = 2021-06-01"))
+    early = read_scenario(scenario_dir)
+    assert early.snapshot.straits_closure() is None
+    assert "toggle montreux_closure" not in prepare(early).restrictions

@@ -111,7 +111,9 @@ def test_weapon_types_shift_the_class(record):
     off = f.classes["cruise"].type_offset
     assert off["kh_101"] > off["iskander_k"]  # Kh-101 downed far more often than Iskander-K in the record
     # an unseen type takes the class effectiveness (offset 0)
-    assert f.share("cruise", {"kh_555": 4}, 100) == pytest.approx(float(1 / (1 + np.exp(-f.classes["cruise"].alpha))))
+    cf = f.classes["cruise"]
+    lam = cf.spec.shrink
+    assert f.share("cruise", {"kh_555": 4}, 100) == pytest.approx((1 - lam) * float(1 / (1 + np.exp(-cf.alpha))) + lam * cf.constant)
 
 
 def test_record_wave_out_of_sample(record):
@@ -135,13 +137,15 @@ def test_seed_night_held_out(record):
 
 
 def test_cross_validated_error_beats_the_constant_floor(record):
+    """With each class's chosen specification, the per-night MAE out of sample is at most the
+    constant's for every class (ballistic: 0.136 against 0.140) and below it in sample."""
     ev = nightfit.evaluate(record)
     cv = ev["cross_validated"]
     assert ev["cv_nights"] > 200
-    assert cv["model"]["drone"]["mae"] < cv["constant"]["drone"]["mae"]
-    assert cv["model"]["cruise"]["mae"] < cv["constant"]["cruise"]["mae"]
-    for c in ("drone", "ballistic"):
-        assert abs(cv["model"][c]["bias"]) < abs(cv["constant"][c]["bias"])
+    for c in nightfit.REPORTED:
+        assert cv["model"][c]["mae"] <= cv["constant"][c]["mae"], c
+    assert cv["model"]["drone"]["mae"] < cv["constant"]["drone"]["mae"] - 0.01
+    assert abs(cv["model"]["drone"]["bias"]) < abs(cv["constant"]["drone"]["bias"])
     ins = ev["in_sample"]
     for c in nightfit.REPORTED:
         assert ins["model"][c]["mae"] < ins["constant"][c]["mae"]
@@ -239,3 +243,44 @@ def test_cli_calibrate_small_file_without_missiles(tmp_path):
     assert any("no night with cruise" in n for n in d["fit"]["notes"]) and any("cross-validation" in n for n in d["fit"]["notes"])
     code, out, _ = run_cli("skies", "calibrate", str(f))
     assert code == 0 and "Calibration error" in out
+
+
+def test_selection_reproduces_the_chosen_specification(record):
+    """Re-running the rolling-origin selection on the bundled record gives :data:`SPEC` (reproducible),
+    and the nested (online) selection is no worse than the constant on drones and ballistic missiles."""
+    sel = nightfit.select(record)
+    assert sel["spec"] == nightfit.SPEC
+    best = {c: min(r["cv_mae"] for r in sel["candidates"] if r["class"] == c) for c in nightfit.REPORTED}
+    const = {c: next(r["cv_mae"] for r in sel["candidates"] if r["class"] == c and r["shrink"] == 1.0) for c in nightfit.REPORTED}
+    assert all(best[c] <= const[c] for c in nightfit.REPORTED)
+    on = sel["online"]
+    assert on["drone"]["mae"] < on["drone"]["constant_mae"] and on["ballistic"]["mae"] < on["ballistic"]["constant_mae"]
+    assert abs(on["cruise"]["mae"] - on["cruise"]["constant_mae"]) < 0.01  # a tie, reported as such
+    assert nightfit.select(record)["online"] == on  # deterministic
+
+
+def test_cross_validation_holds_out_later_nights(record):
+    """A one-sided fit on 1 Jul 2025 is the fit on the nights before it: changing every later night
+    (here: all of them fully downed) changes nothing; a two-sided fit does see them."""
+    cut = np.datetime64("2025-07-01")
+    later = record.night >= cut
+    downed = record.downed.copy()
+    downed[later] = record.launched[later]
+    altered = nightfit.Nights(record.night, record.launched, downed, record.types, record.type_class, record.mix, record.source)
+    mix = {"iskander_m": 4.0}
+    a = nightfit.fit(record, cut, one_sided=True)
+    b = nightfit.fit(altered, cut, one_sided=True)
+    c = nightfit.fit(record.subset(~later), cut, one_sided=True)
+    for cls, m in (("drone", {"drone": 300.0}), ("cruise", {"kh_101": 20.0}), ("ballistic", mix)):
+        assert a.share(cls, m, 320) == pytest.approx(b.share(cls, m, 320), abs=1e-12) == pytest.approx(c.share(cls, m, 320), abs=1e-12)
+    assert nightfit.fit(altered, cut).share("drone", {"drone": 300.0}, 320) > nightfit.fit(record, cut).share("drone", {"drone": 300.0}, 320) + 0.01
+
+
+def test_shrinkage_blends_model_and_constant(record):
+    full = nightfit.fit(record, "2025-08-20", spec={c: nightfit.ClassSpec(60.0, True, 0.0) for c in nightfit.REPORTED})
+    half = nightfit.fit(record, "2025-08-20", spec={c: nightfit.ClassSpec(60.0, True, 0.5) for c in nightfit.REPORTED})
+    const = nightfit.fit(record, "2025-08-20", spec={c: nightfit.ClassSpec(60.0, True, 1.0) for c in nightfit.REPORTED})
+    mix = {"kh_101": 10.0, "iskander_k": 2.0}
+    pooled = record.downed[:, 1].sum() / record.launched[:, 1].sum()
+    assert const.share("cruise", mix, 200) == pytest.approx(pooled)
+    assert half.share("cruise", mix, 200) == pytest.approx(0.5 * full.share("cruise", mix, 200) + 0.5 * pooled)

@@ -95,3 +95,32 @@ def test_russian_state_flights_keep_out_of_georgia_after_december_2023(sc):
     # a venue in Georgia itself is still reachable (a host is entered)
     v, _ = only(plan(sc, date=D(2024, 1, 10), leaders=["RUS"], venues=["UGTB"]))
     assert v["routes"]["RUS"] is not None
+
+
+def test_anchorage_2025_goes_via_magadan_and_the_bering_sea(sc):
+    """Moscow-Anchorage, 15 Aug 2025: the dated, sourced stopover in Magadan (summit_facts.csv) is a
+    waypoint; the route overflies only Russia and the United States, passes Magadan and crosses the
+    Bering Sea near the Bering Strait (Flightradar24: entered US airspace over McGrath)."""
+    import numpy as np
+
+    from backstop.geo import geodesic_km
+    from backstop.summit.routing import Route
+
+    v, text = only(plan(sc, date=D(2025, 8, 15), leaders=["RUS"], venues=["PAED"]))
+    r = v["routes"]["RUS"]
+    assert v["verdict"] == "feasible" and r["overflown"] == ["RUS", "USA"]
+    assert [s["icao"] for s in r["stopovers"]] == ["UHMM"] and "Magadan" in text and "Peskov" in text
+    path = Route(tuple(map(tuple, r["waypoints"])), 0.0, 0.0).path(25.0)
+    lon = (path[:, 0] + 180.0) % 360.0 - 180.0
+    assert geodesic_km(150.72, 59.91, lon, path[:, 1]).min() < 5.0  # Magadan Sokol
+    assert geodesic_km(-168.95, 65.75, lon, path[:, 1]).min() < 300.0  # the Bering Strait
+    over_bering_sea = (np.abs(lon) > 165.0) & (path[:, 1] > 58.0) & (path[:, 1] < 66.0)
+    assert over_bering_sea.any()
+    assert 8500 < r["distance_km"] < 9500 and r["direct_km"] < 7100  # about 6,000 km to Magadan + 3,000 km on
+
+
+def test_a_stopover_applies_only_on_its_dates(sc):
+    v, text = only(plan(sc, date=D(2025, 9, 15), leaders=["RUS"], venues=["PAED"]))
+    assert v["routes"]["RUS"]["stopovers"] == [] and "Magadan" not in text
+    v, _ = only(plan(sc, date=D(2025, 8, 15), leaders=["USA"], venues=["PAED"]))
+    assert v["routes"]["USA"]["stopovers"] == []  # a Russian flight's stop is not the US leader's

@@ -39,7 +39,8 @@ def test_moscow_anchorage_route_exists_without_closed_airspace(bundled_module):
     closed = set(closures("RUS", bundled_module.snapshot_on(AUG))) - {"USA"}  # the host admits its guest
     assert not set(route["overflown"]) & closed
     assert set(route["overflown"]) <= {"RUS", "USA"}
-    assert 6500 < route["distance_km"] < 7600
+    # via the dated Magadan stopover (test_dates.py): about 6,000 + 3,000 km against 7,033 km direct
+    assert route["direct_km"] < 7100 and 8500 < route["distance_km"] < 9500
     assert v["verdict"] == "feasible"  # the US is not a Rome Statute party
 
 

@@ -24,7 +24,12 @@ from tests.workspace.helpers import (
 OWNER = "NOR"  # NATO and coalition, not EU
 NATIONS = ["NOR", "FRA", "AUT", "UKR", "JPN", "USA"]  # owner; NATO+EU+coalition; EU only; UKR; coalition only; NATO only
 LABELS = [(), ("COALITION",), ("NATO",), ("EU",), ("UKR",), ("FRA",), ("EU", "UKR")]
+REGISTER = (b"violation_id,event_date,violation_class,party,severity,major,status,confidence,location,origin,event_ids\n"
+            b"V000001,2025-09-20,strike_civilian,RUS,3,False,probable,0.6,Kharkiv,report,WS-1\n")
+FIRED = (b"commitment,guarantor,step,kind,response,rule,against,trigger_time,deadline,deadline_hours,violations,assumption\n"
+         b"coal-consult,coalition,1,consult,Coalition consultations,each,RUS,2025-09-21T00:00:00,2025-09-22T00:00:00,24,V000001,true\n")
 EXPORTERS = {r for r, p in ROLES.items() if "export" in p}
+REPORTERS = {r for r, p in ROLES.items() if "incident.report" in p}
 AUDITORS = {r for r, p in ROLES.items() if "audit.read" in p}
 
 
@@ -83,7 +88,26 @@ def test_authorisation_matrix(db_url_heavy):
             s.add(run)
             s.flush()
             s.add(RunFile(run_id=run.id, filename="results.json", content=b'{"results": {}}', sha256=""))
+            s.add(RunFile(run_id=run.id, filename="monitor_register.csv", content=REGISTER, sha256=""))
+            s.add(RunFile(run_id=run.id, filename="monitor_commitments.csv", content=FIRED, sha256=""))
             rec["run"] = run.id
+
+    # an incident under every label (reported by NOR's POC), and a meeting under every label citing that label's run;
+    # a meeting released to every nation whose decisions cite each label's run (items inherit the run's label)
+    r_meet = client.post("/api/meetings", json={"title": "all", "date": "2026-06-02", "nations": NATIONS, "releasable_to": everyone},
+                         headers=planner).json()["id"]
+    for i, rec in enumerate(recs):
+        r = client.post("/api/incidents", json={"data": {"event_date": "2025-09-20", "latitude": 49.99, "longitude": 36.23, "location": f"inc{i}"},
+                                                "releasable_to": list(rec["label"])}, headers=poc)
+        assert r.status_code == 201, r.text
+        rec["incident"] = r.json()["id"]
+        m = client.post("/api/meetings", json={"title": f"m{i}", "date": "2026-06-02", "nations": ["NOR"], "releasable_to": list(rec["label"])},
+                        headers=planner)
+        assert m.status_code == 201, m.text
+        rec["meeting"] = m.json()["id"]
+        r = client.post(f"/api/meetings/{r_meet}/items", json={"kind": "decision", "text": f"decision-{i}-rests-on-run", "run_id": rec["run"],
+                                                                "violation": "V000001", "owner_nation": "NOR", "due_date": "2026-07-01"}, headers=planner)
+        assert r.status_code == 201, r.text
 
     # unauthenticated: 401 everywhere
     for method, path in [("GET", "/api/scenarios"), ("GET", "/api/scenarios/sc0"), ("GET", f"/api/rounds/{r_all}"),
@@ -101,6 +125,11 @@ def test_authorisation_matrix(db_url_heavy):
         audit_resp = client.get("/api/audit?limit=5000", headers=h)
         targets = {e["target"] for e in audit_resp.json()} if audit_resp.status_code == 200 else set()
         run_ids = {x["id"] for x in client.get("/api/runs", headers=h).json()}
+        incident_ids = {x["id"] for x in client.get("/api/incidents", headers=h).json()}
+        meeting_ids = {x["id"] for x in client.get("/api/meetings", headers=h).json()}
+        minutes_api = client.get(f"/api/meetings/{r_meet}/minutes.md", headers=h).text
+        minutes_page = client.get(f"/meetings/{r_meet}/minutes.html", headers=h).text
+        meeting_page = client.get(f"/meetings/{r_meet}", headers=h).text
         if role not in EXPORTERS:
             expect(f"{role}/{nation} CSV export", export.status_code, 403)
         if role not in AUDITORS:
@@ -134,6 +163,24 @@ def test_authorisation_matrix(db_url_heavy):
             expect(f"{who} POST start run", r.status_code, (202 if role == "planner" else 403) if vis else 404, r.text)
             if r.status_code == 202:
                 expect(f"{who} started run's label includes the scenario's audience only", r.json()["owner"] == nation, True)
+            # guarantors' workflow: incidents, register, a violation's timeline, fired commitments (pages and API)
+            expect(f"{who} GET incident", client.get(f"/api/incidents/{rec['incident']}", headers=h).status_code, ok)
+            expect(f"{who} incident in list", rec["incident"] in incident_ids, vis)
+            for path in (f"/api/runs/{run}/register", f"/runs/{run}/register", f"/api/runs/{run}/violations/V000001",
+                         f"/runs/{run}/violations/V000001", f"/api/runs/{run}/commitments", f"/api/compare?a={run}&b={run}", f"/compare?a={run}&b={run}"):
+                r = client.get(path, headers=h)
+                expect(f"{who} GET {path.split('/', 3)[-1]}", r.status_code, ok, r.text)
+            # meetings: the meeting, its page, its minutes (API and page), and the decisions resting on this label's run
+            m = rec["meeting"]
+            expect(f"{who} GET meeting", client.get(f"/api/meetings/{m}", headers=h).status_code, ok)
+            expect(f"{who} GET meeting page", client.get(f"/meetings/{m}", headers=h).status_code, ok)
+            expect(f"{who} GET minutes (API)", client.get(f"/api/meetings/{m}/minutes.html", headers=h).status_code, ok)
+            expect(f"{who} GET minutes (page)", client.get(f"/meetings/{m}/minutes.md", headers=h).status_code, ok)
+            expect(f"{who} meeting in list", m in meeting_ids, vis)
+            text = f"decision-{LABELS.index(rec['label'])}-rests-on-run"
+            expect(f"{who} decision in minutes (API, md)", text in minutes_api, vis)
+            expect(f"{who} decision in minutes (page, html)", text in minutes_page, vis)
+            expect(f"{who} decision in meeting page", text in meeting_page, vis)
             if role in EXPORTERS:
                 expect(f"{who} pledge in CSV export", export.status_code == 200 and f"\n{rec['pledge_id']}," in export.text, vis)
             if role in AUDITORS:
@@ -169,6 +216,8 @@ def test_authorisation_matrix(db_url_heavy):
         expect(f"{who} PUT scenario label (stale version)", r.status_code, (409 if owner_planner else 403) if vis else 404, r.text)
         r = client.post(f"/api/scenarios/{rec['sc']}/restore", json={"revision": 1, "base": 0}, headers=h)
         expect(f"{who} POST restore with a stale base", r.status_code, (409 if owner_planner else 403) if vis else 404, r.text)
+        r = client.post(f"/api/meetings/{r_meet}/items", json={"kind": "agenda", "text": "x", "run_id": rec["run"]}, headers=h)
+        expect(f"{who} POST agenda item citing the run", r.status_code, (201 if owner_planner else 403) if vis else 404, r.text)
         if not owner_planner:
             r = client.post(f"/api/rounds/{rec['round']}/close", json={"version": None}, headers=h)
             expect(f"{who} POST close round", r.status_code, 403 if vis else 404, r.text)
@@ -193,8 +242,12 @@ def test_authorisation_matrix(db_url_heavy):
         expect(f"{role}/{nation} GET audit verify", client.get("/api/audit/verify", headers=tok[name]).status_code, 200 if role == "admin" else 403)
         r = client.post("/api/rounds", json={"name": f"new-{name}"}, headers=tok[name])
         expect(f"{role}/{nation} POST round", r.status_code, 201 if role == "planner" else 403, r.text)
+        r = client.post("/api/incidents", json={"data": {"event_date": "2025-09-21", "latitude": 48.5, "longitude": 37.7}}, headers=tok[name])
+        expect(f"{role}/{nation} POST incident", r.status_code, 201 if role in REPORTERS else 403, r.text)
+        r = client.post("/api/meetings", json={"title": "t", "date": "2026-06-03", "nations": ["NOR"]}, headers=tok[name])
+        expect(f"{role}/{nation} POST meeting", r.status_code, 201 if role == "planner" else 403, r.text)
     v = client.get("/api/audit/verify", headers=tok["admin-nor"]).json()
     expect("audit chain intact after the matrix", v["ok"], True, str(v))
     close(client)
     assert not bad, f"{len(bad)} of {checked} cells wrong:\n" + "\n".join(bad[:60])
-    assert checked > 1500
+    assert checked > 5000  # 5,170 cells with the guarantors' and meetings' routes (issue 16)

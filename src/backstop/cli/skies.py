@@ -126,7 +126,8 @@ def mclp(
 def calibrate(
     file: Annotated[str, typer.Argument(help="Night-by-night CSV: night,drone_launched,drone_downed_or_lost,cruise_launched,cruise_downed,ballistic_launched,ballistic_downed[,weapons] (the shape of the bundled air_force_nights.csv).")],
     at: Annotated[str | None, typer.Option("--at", help="Date the fit is centred on, YYYY-MM-DD (default: the last night in the file).")] = None,
-    half_life: Annotated[float, typer.Option("--half-life", help="Half-life of the time weights [days].")] = 60.0,
+    half_life: Annotated[float | None, typer.Option("--half-life", help="Half-life of the time weights [days] for every class (default: each class's, chosen by cross-validation on the bundled record).")] = None,
+    choose: Annotated[bool, typer.Option("--choose", help="Choose each class's half-life, size term and shrinkage toward the constant by rolling-origin cross-validation on this file.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (a night with more downed than launched) as errors.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -146,17 +147,18 @@ def calibrate(
     nights = read_nights(file, strict=strict)
     for w in nights.warnings:
         err_console.print(f"warning: {w}", markup=False, highlight=False)
-    res = fit_nights(nights, day, half_life_days=half_life)
+    res = fit_nights(nights, day, half_life_days=half_life, choose=choose)
     if as_json:
         print_json(res)
         return
     f = res["fit"]
-    console.print(f"Night model fitted to {file}: {f['first_night']} to {f['last_night']}, centred on {f['at']}, half-life {f['half_life_days']:g} days.", highlight=False)
+    console.print(f"Night model fitted to {file}: {f['first_night']} to {f['last_night']}, centred on {f['at']}.", highlight=False)
     t = Table(title="Fit per class (share downed at a wave of 100)", title_justify="left")
-    for col in ("class", "nights", "launched", "share at 100", "log-size effect", "rho", "weapon types (logit offset)"):
+    for col in ("class", "half-life [d]", "size term", "shrink", "nights", "launched", "share at 100", "constant", "log-size effect", "rho", "weapon types (logit offset)"):
         t.add_column(col)
     for c, v in f["classes"].items():
-        t.add_row(c, str(v["nights"]), f"{v['launched']:,.0f}", "" if v["share_at_ref_size"] is None else f"{v['share_at_ref_size']:.1%}", f"{v['beta_log_size']:+.3f}", f"{v['rho']:.3f}", ", ".join(f"{k} {o:+.2f}" for k, o in v["type_offset"].items()))
+        sp = v["spec"]
+        t.add_row(c, "static" if sp["half_life_days"] is None else f"{sp['half_life_days']:g}", "yes" if sp["size_term"] else "no", f"{sp['shrink']:.2f}", str(v["nights"]), f"{v['launched']:,.0f}", "" if v["share_at_ref_size"] is None else f"{v['share_at_ref_size']:.1%}", f"{v['constant']:.1%}", f"{v['beta_log_size']:+.3f}", f"{v['rho']:.3f}", ", ".join(f"{k} {o:+.2f}" for k, o in v["type_offset"].items()))
     console.print(t)
     t = Table(title="Calibration error (share downed): pooled bias and per-night MAE, model vs constant", title_justify="left")
     for col in ("class", "evaluation", "nights", "reported", "model bias", "model MAE", "constant bias", "constant MAE"):
@@ -166,6 +168,13 @@ def calibrate(
             return "" if x is None else f"{x:+.3f}"
         t.add_row(r["class"], r["evaluation"], str(r["nights"]), "" if r["reported_share"] is None else f"{r['reported_share']:.3f}", pct(r["model_bias"]), "" if r["model_mae"] is None else f"{r['model_mae']:.3f}", pct(r["constant_bias"]), "" if r["constant_mae"] is None else f"{r['constant_mae']:.3f}")
     console.print(t)
+    if "selection" in res:
+        t = Table(title="Chosen on this file; online (nested) selection, each month by the candidate best on earlier months", title_justify="left")
+        for col in ("class", "nights", "online MAE", "constant MAE", "online bias", "constant bias"):
+            t.add_column(col)
+        for c, v in res["selection"]["online"].items():
+            t.add_row(c, str(v["nights"]), f"{v['mae']:.3f}", f"{v['constant_mae']:.3f}", f"{v['bias']:+.3f}", f"{v['constant_bias']:+.3f}")
+        console.print(t)
     for note in f["notes"]:
         console.print(f"note: {note}", highlight=False)
 

@@ -162,7 +162,7 @@ def prepare(
     items = []
     for row, where, nation, cavs in _valid_pledges(scenario, tax, problems):
         restr = _restrictions(nation, row.capability, cavs, snap, scenario.config.toggles, tax, where)
-        restr += straits_restrictions(scenario, nation, row.capability)
+        restr += straits_restrictions(snap, scenario.config.toggles, nation, row.capability)
         start, end = int(row.available_from_month), int(min(row.available_to_month or cfg.horizon_months, cfg.horizon_months))
         if start > cfg.horizon_months:
             continue  # available only after the horizon: contributes nothing
@@ -247,16 +247,15 @@ def _restrictions(nation: str, capability: str, cavs: list[Caveat], snap, toggle
     return restr
 
 
-def straits_restrictions(scenario, nation: str, capability: str) -> list[Restriction]:
+def straits_restrictions(snap, toggles, nation: str, capability: str) -> list[Restriction]:
     """The Montreux closure of the Turkish Straits as a restriction (``toggle montreux_closure``).
 
-    While the closure in ``straits.csv`` holds on the scenario date and ``[toggles]
-    montreux_closure`` is on, a warship capability (``mcm_vessel``, ``escort_frigate``) of a state
-    that is not littoral to the Black Sea cannot serve in the Black Sea zones (``not_in`` them).
+    While the closure in ``straits.csv`` holds on the snapshot's date (``snap``: the scenario's
+    as-of :class:`~backstop.reference.snapshot.Snapshot`) and ``toggles.montreux_closure`` is on, a
+    warship capability (``mcm_vessel``, ``escort_frigate``) of a state that is not littoral to the
+    Black Sea cannot serve in the Black Sea zones (``not_in`` them).
     """
-    from backstop.reference.straits import closure_on
-
-    c = closure_on(scenario.as_of, enabled=scenario.config.toggles.montreux_closure)
+    c = snap.straits_closure(enabled=toggles.montreux_closure)
     if c is None or nation in c.littoral or capability not in c.capabilities:
         return []
     text = "not_in:" + "|".join(c.zones)

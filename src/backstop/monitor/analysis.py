@@ -50,6 +50,7 @@ REGISTER_COLUMNS = [
     "sources",
     "illustrative",
     "origin",
+    "event_ids",
 ]
 
 
@@ -95,6 +96,7 @@ def _air_violations(air: pd.DataFrame, cfg) -> pd.DataFrame:
             "sources": "Ukrainian Air Force daily summary",
             "illustrative": False,
             "origin": "air_summary",
+            "event_ids": "",
         }
     )
 

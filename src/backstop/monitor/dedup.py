@@ -27,7 +27,7 @@ Merged event: earliest date, mean position, the most frequent sub-type, actor an
 sort order, so runs are deterministic), the
 ACLED-conservative casualty count (the lowest positive figure among the sources: ACLED codebook
 2023, "Fatalities"), and every report and source kept (``n_reports``, ``sources``,
-``report_hashes``).
+``report_hashes``, and the reports' ``event_ids``, so a violation can be traced back to its reports).
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def merge_reports(reports: pd.DataFrame, distance_km: float = 10.0, days: int = 
         con = duckdb.connect()
         con.execute("SET enable_progress_bar = false")
     full = reports.copy()
-    defaults = {"sub_event_type": "", "actor1": "", "admin1": "", "location": "", "fatalities": 0, "injured": 0, "source": "", "notes": "",
+    defaults = {"event_id": "", "sub_event_type": "", "actor1": "", "admin1": "", "location": "", "fatalities": 0, "injured": 0, "source": "", "notes": "",
                 "illustrative": False, "verified": False, "source_weight": 0.5}
     for col, val in defaults.items():
         if col not in full:
@@ -215,6 +215,7 @@ def merge_table(con: duckdb.DuckDBPyConnection, table: str, distance_km: float =
                    any_value(c.source_confidence) AS source_confidence,
                    bool_or(illustrative) AS illustrative, bool_or(verified) AS verified_flag,
                    string_agg(row_hash, ';' ORDER BY row_hash) AS report_hashes,
+                   coalesce(string_agg(DISTINCT event_id, ';' ORDER BY event_id) FILTER (WHERE coalesce(event_id, '') <> ''), '') AS event_ids,
                    coalesce(string_agg(CASE WHEN notes <> '' THEN notes END, ' | ' ORDER BY notes), '') AS notes
             FROM f JOIN conf c USING (event)
                  LEFT JOIN m_sub_event_type USING (event) LEFT JOIN m_actor1 USING (event)

@@ -21,8 +21,13 @@ Rules (each a function below, each tested):
 * **leaders**: the office-holders of ``leaders.csv`` with ``start <= date < end`` (a 2023 US
   leader is Joe Biden);
 * **summit facts**: rows of ``summit_facts.csv`` (invitations, immunity assurances, overflight
-  offers, airspace a leader's aircraft has avoided in practice) with ``from <= date <= until``;
-* **precedents**: the ICC's non-compliance findings decided on or before the date.
+  offers, airspace a leader's aircraft has avoided in practice, stopovers of a leader's flight)
+  with ``from <= date <= until``;
+* **precedents**: the ICC's non-compliance findings decided on or before the date;
+* **straits**: the closures of ``straits.csv`` in force on the date (``start <= date < end``: the
+  Montreux wartime closure since 28 Feb 2022) and the littoral MCM groups of ``mcm_groups.csv``
+  constituted by the date; a scenario's ``[toggles] montreux_closure = false`` lifts the closure
+  (:meth:`Snapshot.straits_closure`).
 """
 
 from __future__ import annotations
@@ -84,8 +89,9 @@ class SummitFact:
     """A dated, sourced statement of a state towards a leader's state (a row of ``summit_facts.csv``).
 
     ``kind`` is ``invitation``, ``immunity_assurance``, ``overflight_offer`` (``state`` offers the
-    aircraft of ``beneficiary`` passage) or ``avoided_airspace`` (``beneficiary``'s state flights
-    have kept out of ``state``'s airspace in practice).
+    aircraft of ``beneficiary`` passage), ``avoided_airspace`` (``beneficiary``'s state flights
+    have kept out of ``state``'s airspace in practice) or ``stopover`` (``beneficiary``'s flight to
+    ``venue`` stopped at the airport ``via``, in ``state``: a waypoint of the route).
     """
 
     id: str
@@ -99,6 +105,8 @@ class SummitFact:
     text: str
     source: str
     assumption: bool
+    via: str = ""
+    """ICAO code of the stop airport (``stopover`` facts only)."""
 
     def cite(self) -> str:
         return f"{self.text} (source: {self.source})"
@@ -152,6 +160,19 @@ class Snapshot:
     leaders: tuple[OfficeHolder, ...] = ()
     summit_facts: tuple[SummitFact, ...] = ()
     precedents: tuple[Precedent, ...] = ()
+    straits: tuple = ()
+    """Closures of the Turkish Straits in force on the date (:class:`backstop.reference.straits.StraitsClosure`)."""
+    mcm_groups: tuple = ()
+    """Littoral mine-countermeasure groups constituted by the date (:class:`backstop.reference.straits.McmGroup`)."""
+
+    def straits_closure(self, *, enabled: bool = True):
+        """The straits closure in force on the date, or None (none holds, or ``enabled`` is False: the
+        scenario's ``[toggles] montreux_closure``)."""
+        return self.straits[0] if enabled and self.straits else None
+
+    def mcm_group(self):
+        """The littoral MCM group constituted on the date (the latest constituted), or None."""
+        return self.mcm_groups[-1] if self.mcm_groups else None
 
     def leader(self, state: str) -> OfficeHolder | None:
         """The office-holder of ``state`` in ``leaders.csv`` on the date, if any."""
@@ -255,7 +276,21 @@ def _snapshot(as_of: dt.date, overrides: tuple) -> Snapshot:
     gdp, years, note = gdp_on(load_gdp(), as_of)
     return Snapshot(as_of, ov, ms, now, later, gdp, years, note, airspace_on(load_table("airspace_restrictions"), as_of),
                     leaders_on(load_table("leaders"), as_of), summit_facts_on(load_table("summit_facts"), as_of),
-                    precedents_on(load_table("icc_findings"), as_of))
+                    precedents_on(load_table("icc_findings"), as_of), straits_on(as_of), mcm_groups_on(as_of))
+
+
+def straits_on(date: dt.date) -> tuple:
+    """Straits closures of ``straits.csv`` in force on ``date`` (``start <= date < end``)."""
+    from backstop.reference.straits import closures_in_force
+
+    return closures_in_force(date)
+
+
+def mcm_groups_on(date: dt.date) -> tuple:
+    """Littoral MCM groups of ``mcm_groups.csv`` constituted on or before ``date``, by start date."""
+    from backstop.reference.straits import groups_constituted
+
+    return groups_constituted(date)
 
 
 def _date(text: str) -> dt.date | None:
@@ -279,7 +314,7 @@ def summit_facts_on(df: pd.DataFrame, date: dt.date) -> tuple[SummitFact, ...]:
         start, until = dt.date.fromisoformat(r["from"]), _date(r["until"])
         if start <= date and (until is None or date <= until):
             out.append(SummitFact(r["id"], r["kind"], r["state"], r["beneficiary"], r["venue"], start, until, r["text"], r["source"],
-                                  str(r["assumption"]).lower() == "true"))
+                                  str(r["assumption"]).lower() == "true", str(r.get("via") or "").strip().upper()))
     return tuple(out)
 
 

@@ -64,10 +64,21 @@ def load_straits_closures() -> tuple[StraitsClosure, ...]:
 
 
 def closure_on(day: dt.date, *, enabled: bool = True) -> StraitsClosure | None:
-    """The closure in force on ``day`` (None when none holds or the scenario lifts it)."""
-    if not enabled:
-        return None
-    return next((c for c in load_straits_closures() if c.holds(day)), None)
+    """The closure in force on ``day`` (None when none holds or the scenario lifts it).  Analyses take
+    it from the as-of :class:`~backstop.reference.snapshot.Snapshot` (``snapshot.straits_closure``),
+    which applies this same rule."""
+    found = closures_in_force(day)
+    return found[0] if enabled and found else None
+
+
+def closures_in_force(day: dt.date) -> tuple[StraitsClosure, ...]:
+    """Closures of ``straits.csv`` in force on ``day`` (``start <= day < end``): the rule the snapshot uses."""
+    return tuple(c for c in load_straits_closures() if c.holds(day))
+
+
+def groups_constituted(day: dt.date) -> tuple[McmGroup, ...]:
+    """Littoral MCM groups of ``mcm_groups.csv`` constituted on or before ``day``, by start date."""
+    return tuple(sorted((g for g in load_mcm_groups() if g.start <= day), key=lambda g: (g.start, g.id)))
 
 
 @cache
@@ -80,5 +91,6 @@ def load_mcm_groups() -> tuple[McmGroup, ...]:
 
 
 def mcm_group_on(day: dt.date) -> McmGroup | None:
-    """The littoral MCM group constituted on ``day``."""
-    return next((g for g in load_mcm_groups() if g.start <= day), None)
+    """The littoral MCM group constituted on ``day`` (the rule of ``snapshot.mcm_group``)."""
+    found = groups_constituted(day)
+    return found[-1] if found else None

@@ -263,11 +263,10 @@ def _littoral_assumptions(littoral: dict) -> list[Assumption]:
 
 def _littoral_mcm(scenario, reqs) -> dict:
     """The MCM need set against the littoral group's capacity, and whether the straits closure holds."""
-    from backstop.reference.straits import closure_on, mcm_group_on
-
     need = sum(q.quantity for q in reqs if q.capability == "mcm_vessel" and q.id.endswith("CLEAR"))
-    closure = closure_on(scenario.as_of, enabled=scenario.config.toggles.montreux_closure)
-    group = mcm_group_on(scenario.as_of)
+    snap = scenario.snapshot  # the reference facts as of the scenario's date
+    closure = snap.straits_closure(enabled=scenario.config.toggles.montreux_closure)
+    group = snap.mcm_group()
     out = S.littoral_mcm(need, group, closure)
     if group is None:
         cap = "no littoral MCM group is constituted on this date"

@@ -59,7 +59,38 @@ REPORTED = ("drone", "cruise", "ballistic")
 """Classes as the Air Force reports them (drone = Shahed-type attack drones and decoys together)."""
 
 HALF_LIFE_DAYS = 60.0
-"""Half-life of the time weights [days] (chosen by rolling-origin cross-validation, docs/skies.md)."""
+"""Default half-life of the time weights [days] where a class has no chosen specification."""
+
+
+@dataclass(frozen=True)
+class ClassSpec:
+    """How one class is predicted: time half-life, whether the log wave-size term is fitted, and the
+    weight ``shrink`` of the constant predictor in the prediction
+    ``(1 - shrink) * model + shrink * constant`` (0: the model; 1: the constant floor itself)."""
+
+    half_life_days: float = HALF_LIFE_DAYS
+    size_term: bool = True
+    shrink: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"half_life_days": None if math.isinf(self.half_life_days) else self.half_life_days, "size_term": self.size_term, "shrink": self.shrink}
+
+
+SPEC: dict[str, ClassSpec] = {
+    "drone": ClassSpec(60.0, True, 0.0),
+    "cruise": ClassSpec(60.0, True, 0.25),
+    "ballistic": ClassSpec(float("inf"), False, 0.0),
+}
+"""Per-class specification chosen by :func:`select` on the bundled record (lowest rolling-origin
+cross-validated per-night MAE over :data:`SELECT_HALF_LIVES` x size term on/off x
+:data:`SELECT_SHRINKS`; docs/skies.md).  ``tests/skies/test_nightfit.py`` re-runs the selection and
+checks it reproduces this table."""
+
+SELECT_HALF_LIVES = (60.0, 365.0, float("inf"))
+"""Half-lives [days] tried by :func:`select` (``inf``: a static fit)."""
+
+SELECT_SHRINKS = (0.0, 0.25, 0.5, 0.75, 1.0)
+"""Weights of the constant predictor tried by :func:`select` (1.0 is the constant floor itself)."""
 
 SIZE_REF = 100.0
 """Reference wave size ``N_0`` [weapons launched in the night]."""
@@ -311,6 +342,15 @@ def betabinom_pmf(n: int, p: float, rho: float) -> np.ndarray:
     return pmf / pmf.sum()
 
 
+def predictive_interval(n: int, p: float, rho: float, level: float = 0.9) -> tuple[float, float]:
+    """Central ``level`` predictive interval of the share downed of ``n`` launches (beta-binomial with
+    mean ``p`` and intra-night correlation ``rho``), as shares ``(k_lo / n, k_hi / n)``."""
+    cdf = np.cumsum(betabinom_pmf(n, p, rho))
+    lo = int(np.searchsorted(cdf, (1 - level) / 2 - 1e-12))
+    hi = int(np.searchsorted(cdf, (1 + level) / 2 - 1e-12))
+    return lo / n, min(hi, n) / n
+
+
 @dataclass(frozen=True)
 class ClassFit:
     """Fitted parameters of one reported class."""
@@ -324,6 +364,8 @@ class ClassFit:
     launched: float
     effective_nights: float
     converged: bool
+    spec: ClassSpec = ClassSpec()
+    constant: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -331,7 +373,6 @@ class NightFit:
     """A local fit: parameters per class, centred on ``at`` (numpy datetime64[D])."""
 
     at: np.datetime64
-    half_life_days: float
     classes: dict[str, ClassFit]
     first_night: str
     last_night: str
@@ -345,14 +386,15 @@ class NightFit:
         n = sum(v for v in mix.values() if v > 0)
         if f is None or f.nights == 0 or n <= 0:
             return None
-        x = math.log(max(total, 1.0) / SIZE_REF)
+        x = math.log(max(total, 1.0) / SIZE_REF) if f.spec.size_term else 0.0
         acc = 0.0
         for t, v in mix.items():
             if v <= 0:
                 continue
             key = "drone" if cls == "drone" else t
             acc += v * float(_expit(f.alpha + f.type_offset.get(key, 0.0) + f.beta * x))
-        return acc / n
+        lam = f.spec.shrink
+        return (1.0 - lam) * acc / n + lam * f.constant
 
     def interval(self, cls: str, mix: dict[str, float], total: float, level: float = 0.9) -> tuple[float, float] | None:
         """Central predictive interval of the share downed (beta-binomial with the class's rho)."""
@@ -362,16 +404,13 @@ class NightFit:
         n = int(round(sum(v for v in mix.values() if v > 0)))
         if n <= 0:
             return None
-        cdf = np.cumsum(betabinom_pmf(n, p, self.classes[cls].rho))
-        lo = int(np.searchsorted(cdf, (1 - level) / 2 - 1e-12))
-        hi = int(np.searchsorted(cdf, (1 + level) / 2 - 1e-12))
-        return lo / n, min(hi, n) / n
+        return predictive_interval(n, p, self.classes[cls].rho, level)
 
     def to_json(self) -> dict:
         return {
-            "at": str(self.at), "half_life_days": self.half_life_days, "size_ref": SIZE_REF, "first_night": self.first_night, "last_night": self.last_night,
+            "at": str(self.at), "half_life_days": {c: f.spec.to_json()["half_life_days"] for c, f in self.classes.items()}, "size_ref": SIZE_REF, "first_night": self.first_night, "last_night": self.last_night,
             "source": self.source, "notes": list(self.notes),
-            "classes": {c: {"alpha": f.alpha, "beta_log_size": f.beta, "rho": f.rho, "type_offset": f.type_offset, "nights": f.nights, "launched": f.launched, "effective_nights": f.effective_nights, "converged": f.converged, "share_at_ref_size": float(_expit(f.alpha)) if f.nights else None} for c, f in self.classes.items()},
+            "classes": {c: {"alpha": f.alpha, "beta_log_size": f.beta, "rho": f.rho, "type_offset": f.type_offset, "nights": f.nights, "launched": f.launched, "effective_nights": f.effective_nights, "converged": f.converged, "spec": f.spec.to_json(), "constant": f.constant, "share_at_ref_size": float(_expit(f.alpha)) if f.nights else None} for c, f in self.classes.items()},
         }
 
 
@@ -387,7 +426,7 @@ def time_weights(days: np.ndarray, at_day: float, half_life_days: float, *, one_
     return w
 
 
-def _fit_class(nights: Nights, c_idx: int, weights: np.ndarray, x: np.ndarray) -> ClassFit:
+def _fit_class(nights: Nights, c_idx: int, weights: np.ndarray, x: np.ndarray, spec: ClassSpec = ClassSpec()) -> ClassFit:
     from scipy.optimize import minimize
 
     cls = REPORTED[c_idx]
@@ -400,7 +439,9 @@ def _fit_class(nights: Nights, c_idx: int, weights: np.ndarray, x: np.ndarray) -
     seen = [j for j, col in zip(tcols, share_mix.T, strict=True) if (w * col * n).sum() > 0] if c_idx else []
     free = [tcols.index(j) for j in seen]
     if len(n) == 0 or w.sum() <= 0:
-        return ClassFit(cls, 0.0, 0.0, 0.5, {}, 0, 0.0, 0.0, False)
+        return ClassFit(cls, 0.0, 0.0, 0.5, {}, 0, 0.0, 0.0, False, spec)
+    # the constant floor: pooled share of every night the fit may see (unweighted)
+    constant = float(k.sum() / n.sum())
     pooled = float(np.clip((w * k).sum() / (w * n).sum(), 0.01, 0.99))
     x0 = np.concatenate([[math.log(pooled / (1 - pooled)), 0.0, -3.0], np.zeros(len(free))])
     types_off = np.zeros(len(tcols))
@@ -442,10 +483,25 @@ def _fit_class(nights: Nights, c_idx: int, weights: np.ndarray, x: np.ndarray) -
     th = res.x
     offsets = {nights.types[j]: float(th[3 + i]) for i, j in enumerate(seen)} if free else {}
     ess = float(w.sum() ** 2 / (w**2).sum())
-    return ClassFit(cls, float(th[0]), float(th[1]), float(_expit(th[2])), offsets, int(use.sum()), float(n.sum()), ess, bool(res.success or np.max(np.abs(res.jac)) <= 1e-4 * max(1.0, abs(float(res.fun)))))
+    return ClassFit(cls, float(th[0]), float(th[1]), float(_expit(th[2])), offsets, int(use.sum()), float(n.sum()), ess, bool(res.success or np.max(np.abs(res.jac)) <= 1e-4 * max(1.0, abs(float(res.fun)))), spec, constant)
 
 
-def fit(nights: Nights, at: dt.date | str | np.datetime64 | None = None, *, half_life_days: float = HALF_LIFE_DAYS, one_sided: bool | None = None) -> NightFit:
+def class_specs(spec: dict[str, ClassSpec] | None = None, *, half_life_days: float | None = None, size_term: bool | None = None) -> dict[str, ClassSpec]:
+    """The per-class specification: ``spec`` (default :data:`SPEC`), with ``half_life_days`` and
+    ``size_term`` overriding every class where given."""
+    base = dict(SPEC if spec is None else spec)
+    out = {}
+    for c in REPORTED:
+        sp = base.get(c, ClassSpec())
+        if half_life_days is not None:
+            sp = replace(sp, half_life_days=float(half_life_days))
+        if size_term is not None:
+            sp = replace(sp, size_term=bool(size_term))
+        out[c] = sp
+    return out
+
+
+def fit(nights: Nights, at: dt.date | str | np.datetime64 | None = None, *, half_life_days: float | None = None, one_sided: bool | None = None, size_term: bool | None = None, spec: dict[str, ClassSpec] | None = None) -> NightFit:
     """Fit the model centred on date ``at`` (default: the last night in the file).
 
     Parameters
@@ -454,24 +510,33 @@ def fit(nights: Nights, at: dt.date | str | np.datetime64 | None = None, *, half
         The record to fit.
     at : date, optional
         Date the prediction is for.  Nights are weighted ``2^{-|at - t_i| / H}``.
-    half_life_days : float
-        ``H`` [days]; ``inf`` weights every night the same (a static fit).
+    half_life_days : float, optional
+        ``H`` [days] for every class (default: each class's :data:`SPEC`); ``inf`` weights every
+        night the same (a static fit).
     one_sided : bool, optional
         Use only nights before ``at`` (cross-validation).  Default: only when ``at`` is after the
         last night (then all nights are before it anyway).
+    size_term : bool, optional
+        Fit the log wave-size term (default: per :data:`SPEC`).
+    spec : dict, optional
+        Per-class :class:`ClassSpec` (default :data:`SPEC`).
     """
     if len(nights) == 0:
         raise InputError([Problem("<nights>", "", "", "", "no nights to fit", "")])
+    specs = class_specs(spec, half_life_days=half_life_days, size_term=size_term)
     at64 = nights.night[-1] if at is None else np.datetime64(str(at), "D")
     at_day = float(at64.astype(np.int64))
-    w = time_weights(nights.days, at_day, half_life_days, one_sided=bool(one_sided))
-    x = np.log(np.maximum(nights.total, 1.0) / SIZE_REF)
-    classes = {c: _fit_class(nights, i, w, x) for i, c in enumerate(REPORTED)}
+    x_size = np.log(np.maximum(nights.total, 1.0) / SIZE_REF)
+    classes = {}
+    for i, c in enumerate(REPORTED):
+        sp = specs[c]
+        w = time_weights(nights.days, at_day, sp.half_life_days, one_sided=bool(one_sided))
+        classes[c] = _fit_class(nights, i, w, x_size if sp.size_term else np.zeros(len(nights)), sp)
     notes = []
     if at64 > nights.night[-1]:
         gap = int((at64 - nights.night[-1]).astype(int))
         notes.append(f"prediction date {at64} is {gap} days after the last night in the record ({nights.night[-1]}): the latest level is carried forward")
-    return NightFit(at64, float(half_life_days), classes, str(nights.night[0]), str(nights.night[-1]), nights.source, notes)
+    return NightFit(at64, classes, str(nights.night[0]), str(nights.night[-1]), nights.source, notes)
 
 
 def predict(model: NightFit, nights: Nights) -> np.ndarray:
@@ -510,24 +575,11 @@ def _errors(nights: Nights, pred: np.ndarray, mask: np.ndarray) -> dict[str, dic
     return out
 
 
-def evaluate(nights: Nights, *, half_life_days: float = HALF_LIFE_DAYS, burn_in_months: int = BURN_IN_MONTHS) -> dict:
-    """Calibration error per class: model and constant predictor, in sample and cross-validated by time.
-
-    In sample: each calendar month is predicted by the fit centred on its middle (two-sided time
-    weights; the constant is the pooled share of all nights).  Cross-validated by time (rolling
-    origin, one month ahead): each month after the first ``burn_in_months`` is predicted by a fit
-    on the nights before the month only (one-sided weights centred on the month's first day); the
-    constant is the pooled share of those same earlier nights.
-    """
+def _cv_predictions(nights: Nights, specs: dict[str, ClassSpec], burn_in_months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rolling origin, one month ahead: each month after the first ``burn_in_months`` predicted by a
+    fit on the nights before it only; returns (model, constant, tested mask)."""
     months = _months(nights)
     uniq = np.unique(months)
-    pred_in = np.full((len(nights), 3), np.nan)
-    for m in uniq:
-        sel = months == m
-        mid = m.astype("datetime64[D]") + 14
-        pred_in[sel] = predict(fit(nights, mid, half_life_days=half_life_days), nights.subset(sel))
-    const_in = np.where(nights.launched > 0, nights.downed.sum(axis=0) / np.maximum(nights.launched.sum(axis=0), 1), np.nan)
-    everything = np.ones(len(nights), bool)
     pred_cv = np.full((len(nights), 3), np.nan)
     const_cv = np.full((len(nights), 3), np.nan)
     tested = np.zeros(len(nights), bool)
@@ -537,17 +589,106 @@ def evaluate(nights: Nights, *, half_life_days: float = HALF_LIFE_DAYS, burn_in_
         if not before.any():
             continue
         train = nights.subset(before)
-        start = m.astype("datetime64[D]")
-        pred_cv[sel] = predict(fit(train, start, half_life_days=half_life_days, one_sided=True), nights.subset(sel))
+        pred_cv[sel] = predict(fit(train, m.astype("datetime64[D]"), one_sided=True, spec=specs), nights.subset(sel))
         pooled = train.downed.sum(axis=0) / np.maximum(train.launched.sum(axis=0), 1)
         const_cv[sel] = np.where(nights.launched[sel] > 0, pooled[None, :], np.nan)
         tested |= sel
+    return pred_cv, const_cv, tested
+
+
+def evaluate(nights: Nights, *, half_life_days: float | None = None, spec: dict[str, ClassSpec] | None = None, burn_in_months: int = BURN_IN_MONTHS) -> dict:
+    """Calibration error per class: model and constant predictor, in sample and cross-validated by time.
+
+    In sample: each calendar month is predicted by the fit centred on its middle (two-sided time
+    weights; the constant is the pooled share of all nights).  Cross-validated by time (rolling
+    origin, one month ahead): each month after the first ``burn_in_months`` is predicted by a fit
+    on the nights before the month only (one-sided weights centred on the month's first day); the
+    constant is the pooled share of those same earlier nights.  The model is each class's
+    :class:`ClassSpec` (default :data:`SPEC`; ``half_life_days`` overrides every class).
+    """
+    specs = class_specs(spec, half_life_days=half_life_days)
+    months = _months(nights)
+    uniq = np.unique(months)
+    pred_in = np.full((len(nights), 3), np.nan)
+    for m in uniq:
+        sel = months == m
+        mid = m.astype("datetime64[D]") + 14
+        pred_in[sel] = predict(fit(nights, mid, spec=specs), nights.subset(sel))
+    const_in = np.where(nights.launched > 0, nights.downed.sum(axis=0) / np.maximum(nights.launched.sum(axis=0), 1), np.nan)
+    everything = np.ones(len(nights), bool)
+    pred_cv, const_cv, tested = _cv_predictions(nights, specs, burn_in_months)
     return {
-        "half_life_days": half_life_days, "nights": len(nights), "first_night": str(nights.night[0]), "last_night": str(nights.night[-1]),
+        "spec": {c: sp.to_json() for c, sp in specs.items()}, "nights": len(nights), "first_night": str(nights.night[0]), "last_night": str(nights.night[-1]),
         "cv_first_month": str(uniq[burn_in_months]) if len(uniq) > burn_in_months else None, "cv_nights": int(tested.sum()),
         "in_sample": {"model": _errors(nights, pred_in, everything), "constant": _errors(nights, const_in, everything)},
         "cross_validated": {"model": _errors(nights, pred_cv, tested), "constant": _errors(nights, const_cv, tested)},
     }
+
+
+def _mae_bias(nights: Nights, pred: np.ndarray, mask: np.ndarray, c: int) -> tuple[float, float]:
+    m = mask & (nights.launched[:, c] > 0) & np.isfinite(pred)
+    n, k, p = nights.launched[m, c], nights.downed[m, c], pred[m]
+    if n.sum() == 0:
+        return float("nan"), float("nan")
+    return float(np.mean(np.abs(p - k / n))), float(((p * n).sum() - k.sum()) / n.sum())
+
+
+def select(nights: Nights, *, half_lives: tuple[float, ...] = SELECT_HALF_LIVES, shrinks: tuple[float, ...] = SELECT_SHRINKS, burn_in_months: int = BURN_IN_MONTHS, online_burn_in_months: int = 3) -> dict:
+    """Choose each class's :class:`ClassSpec` by rolling-origin cross-validation.
+
+    Candidates: every half-life in ``half_lives`` x the log wave-size term on or off x every
+    weight ``shrink`` of the constant in ``shrinks`` (``shrink = 1`` is the constant floor itself,
+    so the chosen candidate's cross-validated MAE is never above the constant's).  Per class the
+    candidate with the lowest cross-validated per-night MAE is chosen (ties: the smaller absolute
+    pooled bias, then the earlier candidate).  Because choosing on the same months flatters the
+    choice, the selection is also run *online* (nested): from the ``online_burn_in_months``-th
+    cross-validated month on, each month is predicted by the candidate with the lowest MAE on the
+    cross-validated months before it only; its MAE and bias are reported beside the constant's.
+    Deterministic.
+    """
+    months = _months(nights)
+    runs = {}
+    const_cv = tested = None
+    for h in half_lives:
+        for st in (True, False):
+            specs = {c: ClassSpec(float(h), st, 0.0) for c in REPORTED}
+            runs[(float(h), st)], const_cv, tested = _cv_predictions(nights, specs, burn_in_months)
+    cands = [(h, st, lam) for (h, st) in runs for lam in shrinks]
+    cv_months = np.unique(months[tested]) if tested is not None else np.array([], "datetime64[M]")
+    chosen: dict[str, ClassSpec] = {}
+    table: list[dict] = []
+    online: dict[str, dict] = {}
+    for c_idx, c in enumerate(REPORTED):
+        preds = [(1 - lam) * runs[(h, st)][:, c_idx] + lam * const_cv[:, c_idx] for h, st, lam in cands]
+        scores = [_mae_bias(nights, p, tested, c_idx) for p in preds]
+        for (h, st, lam), (mae, bias) in zip(cands, scores, strict=True):
+            table.append({"class": c, "half_life_days": None if math.isinf(h) else h, "size_term": st, "shrink": lam, "cv_mae": mae, "cv_bias": bias})
+        valid = [i for i, (mae, _) in enumerate(scores) if math.isfinite(mae)]
+        if not valid:
+            chosen[c] = ClassSpec()
+            continue
+        best = min(valid, key=lambda i: (round(scores[i][0], 10), round(abs(scores[i][1]), 10), i))
+        h, st, lam = cands[best]
+        chosen[c] = ClassSpec(h, st, lam)
+        # online (nested) selection: month m uses the candidate best on the CV months before m
+        pred_on = np.full(len(nights), np.nan)
+        on_mask = np.zeros(len(nights), bool)
+        for mi, m in enumerate(cv_months):
+            if mi < online_burn_in_months:
+                continue
+            past = tested & (months < m)
+            sc = [_mae_bias(nights, p, past, c_idx)[0] for p in preds]
+            ok = [i for i in range(len(cands)) if math.isfinite(sc[i])]
+            if not ok:
+                continue
+            b = min(ok, key=lambda i: (round(sc[i], 10), i))
+            sel = months == m
+            pred_on[sel] = preds[b][sel]
+            on_mask |= sel
+        mae_on, bias_on = _mae_bias(nights, pred_on, on_mask, c_idx)
+        mae_k, bias_k = _mae_bias(nights, const_cv[:, c_idx], on_mask & np.isfinite(pred_on), c_idx)
+        online[c] = {"nights": int((on_mask & (nights.launched[:, c_idx] > 0) & np.isfinite(pred_on)).sum()), "mae": mae_on, "bias": bias_on, "constant_mae": mae_k, "constant_bias": bias_k}
+    return {"spec": chosen, "candidates": table, "online": online, "cv_nights": int(tested.sum()) if tested is not None else 0}
 
 
 def error_table(ev: dict) -> list[dict]:
@@ -560,16 +701,23 @@ def error_table(ev: dict) -> list[dict]:
     return rows
 
 
-def calibrate(nights: Nights, at: dt.date | str | None = None, *, half_life_days: float = HALF_LIFE_DAYS) -> dict:
+def calibrate(nights: Nights, at: dt.date | str | None = None, *, half_life_days: float | None = None, choose: bool = False) -> dict:
     """The fit centred on ``at`` (default: the last night) and its calibration error, as plain data
-    (what ``backstop skies calibrate FILE`` prints)."""
-    if half_life_days <= 0:
+    (what ``backstop skies calibrate FILE`` prints).  ``choose``: first choose each class's
+    specification on this file by :func:`select` (otherwise :data:`SPEC`, the bundled record's
+    choice; ``half_life_days`` overrides every class's half-life)."""
+    if half_life_days is not None and not half_life_days > 0:
         raise InputError([Problem("<cli>", "argument --half-life", "half-life", str(half_life_days), "must be positive", "days, e.g. 60")])
-    model = fit(nights, at, half_life_days=half_life_days)
-    ev = evaluate(nights, half_life_days=half_life_days)
+    selection = select(nights) if choose else None
+    specs = class_specs(selection["spec"] if selection else None, half_life_days=half_life_days)
+    model = fit(nights, at, spec=specs)
+    ev = evaluate(nights, spec=specs)
     for c, f in model.classes.items():
         if f.nights == 0:
             model.notes.append(f"no night with {c} launches: no fit for {c} (the analysis keeps the catalogue for it)")
     if ev["cv_nights"] == 0:
         model.notes.append(f"cross-validation by time needs more than {BURN_IN_MONTHS} months of nights")
-    return {"warnings": [str(w) for w in nights.warnings], "fit": model.to_json(), "evaluation": ev, "error_table": error_table(ev), "method": "weighted maximum likelihood, beta-binomial per class with weapon-type offsets and a log wave-size term; time weights 2^(-|t - t_i| / H) (backstop.skies.nightfit)"}
+    out = {"warnings": [str(w) for w in nights.warnings], "fit": model.to_json(), "evaluation": ev, "error_table": error_table(ev), "method": "weighted maximum likelihood, beta-binomial per class with weapon-type offsets and a log wave-size term, shrunk toward the constant by the class's weight; time weights 2^(-|t - t_i| / H); per-class specification chosen by rolling-origin cross-validation (backstop.skies.nightfit)"}
+    if selection:
+        out["selection"] = {"spec": {c: sp.to_json() for c, sp in selection["spec"].items()}, "online": selection["online"], "candidates": selection["candidates"]}
+    return out

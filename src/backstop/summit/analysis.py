@@ -47,6 +47,8 @@ class LegResult:
     direct_overflown: list[str] | None = None
     minimal: MinimalDerogations | None = None
     """For ``needs_derogation``: the smallest set of states whose derogations open a route."""
+    stops: tuple[SummitFact, ...] = ()
+    """Stopovers of the flight (waypoints from dated, sourced ``stopover`` facts)."""
 
     def to_json(self) -> dict | None:
         if self.route is None:
@@ -62,6 +64,7 @@ class LegResult:
             "derogations_needed": self.derogations,
             "minimal_derogations": None if self.minimal is None else self.minimal.to_json(),
             "waypoints": [[round(x, 4), round(y, 4)] for x, y in r.waypoints],
+            "stopovers": [{"icao": f.via, "state": f.state, "fact": f.id} for f in self.stops],
         }
 
 
@@ -75,6 +78,8 @@ class _Leg:
     inside: tuple[str, ...] = ()
     """Waivable closed states containing the origin or the venue (their derogation is unavoidable)."""
     minimal: MinimalDerogations | None = None
+    stops: tuple[SummitFact, ...] = ()
+    """Stopovers (``summit_facts.csv``) the route passes through."""
 
 
 def _names(codes, names) -> str:
@@ -82,6 +87,33 @@ def _names(codes, names) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _via_route(router, origin, dest, stops, forbidden, plain: Route) -> Route | None:
+    """The route through the stopovers' airports in order, each leg the shortest permitted one (or
+    the geodesic without a router); None where a stop is unknown or unreachable."""
+    from backstop.geo import geodesic_km
+    from backstop.reference.airports import airport
+
+    points = [origin]
+    for f in stops:
+        a = airport(f.via)
+        if a is None:
+            return None
+        points.append((float(a["lon"]), float(a["lat"])))
+    points.append(dest)
+    wps: list = []
+    dist = 0.0
+    for p, q in zip(points[:-1], points[1:], strict=True):
+        if router is None:
+            leg = Route((p, q), float(geodesic_km(p[0], p[1], [q[0]], [q[1]])[0]), 0.0)
+        else:
+            leg = router.route(p, q, forbidden)
+        if leg is None:
+            return None
+        wps += list(leg.waypoints) if not wps else list(leg.waypoints)[1:]
+        dist += leg.distance_km
+    return Route(tuple(wps), dist, plain.direct_km, plain.direct_blocked_by)
 
 
 def _minimal_sentence(leg: LegResult, names) -> str:
@@ -133,6 +165,11 @@ class SummitPlanner:
     def avoided(self, leader: LeaderInput) -> dict[str, SummitFact]:
         """States whose airspace the leader's state flights have avoided in practice (kept out of when possible)."""
         return {f.state: f for f in self.snapshot.facts("avoided_airspace", leader.state)}
+
+    def stopovers(self, leader: LeaderInput, venue: VenueInput) -> list[SummitFact]:
+        """Stops the leader's flight to this venue made on the date (``summit_facts.csv``, kind
+        ``stopover``; the stop airport's ICAO code in ``via``): waypoints of the route, in ``from`` order."""
+        return sorted((f for f in self.snapshot.facts("stopover", leader.state, venue=venue.icao) if f.via), key=lambda f: (f.start, f.id))
 
     def allowed(self, leader: LeaderInput, venue: VenueInput) -> set[str]:
         """Closed states the leader may cross to the venue: derogations assumed by the user, and overflight offers on the date."""
@@ -205,7 +242,7 @@ class SummitPlanner:
             r = leg.route
             flight_h = r.distance_km / self.cruise_kmh + self.ground_h if r.distance_km > 0 else 0.0
             direct = list(r.direct_blocked_by) if leg.status == "detour" else over
-            self._legs[(leader, v)] = LegResult(leg.status, r, over, derog, flight_h, direct, leg.minimal)
+            self._legs[(leader, v)] = LegResult(leg.status, r, over, derog, flight_h, direct, leg.minimal, leg.stops)
 
     def _route_group(self, router, leader: LeaderInput, venues: list[VenueInput], forbidden: frozenset, hard: set[str],
                      avoided: set[str] = frozenset()) -> list[_Leg]:
@@ -226,6 +263,12 @@ class SummitPlanner:
             if route is None and forbidden & avoided:
                 route = router.route(o, (v.lon, v.lat), set(forbidden) - avoided)
             if route is not None:
+                stops = self.stopovers(leader, v)
+                if stops:
+                    via = _via_route(router, o, (v.lon, v.lat), stops, forbidden, route)
+                    if via is not None:
+                        out.append(_Leg(v, "detour", via, stops=tuple(stops)))
+                        continue
                 out.append(_Leg(v, "direct" if route.detour_km < 1.0 else "detour", route))
                 continue
             closed = frozenset(forbidden - avoided)  # derogations are sought for closures, not for practice
@@ -260,6 +303,13 @@ class SummitPlanner:
             out.append(Finding("feasible", f"{leader.name} departs from the venue's own airport ({venue.icao}): no flight is needed."))
         elif leg.status == "direct":
             out.append(Finding("feasible", f"{who} can fly the direct geodesic, {r.distance_km:,.0f} km (about {leg.flight_h:.1f} h), over {over}."))
+        elif leg.stops:
+            from backstop.reference.airports import airport
+
+            via = ", ".join(f"{(airport(f.via) or {}).get('city') or f.via} ({f.via})" for f in leg.stops)
+            pct = 100.0 * r.detour_km / r.direct_km if r.direct_km else 0.0
+            out.append(Finding("feasible", f"{who} goes via {via} as it did in practice, {r.distance_km:,.0f} km ({r.detour_km:,.0f} km, {pct:.0f} %, longer than the direct "
+                                           f"{r.direct_km:,.0f} km; about {leg.flight_h:.1f} h), over {over}: " + " ".join(f"{f.cite()}." for f in leg.stops)))
         elif leg.status == "detour":
             direct_over = leg.direct_overflown or []
             avoided = [s for s in direct_over if s in cl and s not in allow and s != venue.state]

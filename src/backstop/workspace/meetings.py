@@ -75,13 +75,29 @@ def visible_meetings(session: Session, actor: Actor) -> list[Meeting]:
 
 
 def add_item(session: Session, actor: Actor, meeting_id: int, kind: str, text: str, *, run_id: int | None = None,
-             scenario: str | None = None, revision: int | None = None, owner_nation: str = "", due_date: str = "") -> MeetingItem:
+             scenario: str | None = None, revision: int | None = None, owner_nation: str = "", due_date: str = "",
+             violation: str = "") -> MeetingItem:
     m = get_meeting(session, actor, meeting_id)
     run = runs.get_run(session, actor, run_id) if run_id is not None else None  # hidden run -> 404 (before any 403)
     if not has(actor.role, MEETING_WRITE) or m.owner != actor.nation:
         raise Forbidden(f"only planners of {m.owner} may add to meeting {meeting_id}")
     if kind not in KINDS:
         raise InputError([Problem(FORM, FORM, "kind", kind, "unknown item kind", "use agenda or decision")])
+    violation = (violation or "").strip().upper()
+    if violation:
+        if run is None:
+            raise InputError([Problem(FORM, FORM, "violation", violation, "a violation is cited with the monitor run that registered it",
+                                      "choose the run too")])
+        from backstop.workspace import violations
+
+        try:
+            known = {r["violation_id"] for r in violations.register(session, actor, run.id)}
+        except NotFound:
+            raise InputError([Problem(FORM, FORM, "violation", violation, f"run {run.id} is not a finished monitor run: it has no register",
+                                      "cite the monitor (or assess) run whose register lists the violation")]) from None
+        if violation not in known:
+            raise InputError([Problem(FORM, FORM, "violation", violation, f"no such violation in run {run.id}'s register",
+                                      "use an id of the register, e.g. V000001")])
     labels = [Label.of(m)]
     if run is not None:
         labels.append(runs.label_of(run))
@@ -97,23 +113,40 @@ def add_item(session: Session, actor: Actor, meeting_id: int, kind: str, text: s
             raise InputError([Problem(FORM, FORM, "run", "", "a decision must cite the run it rests on", "choose a run id")])
     audience = combined_audience(labels, actor.as_of) or frozenset({actor.nation})
     item = MeetingItem(meeting_id=m.id, kind=kind, text=_text(text, "text", 4000), run_id=run.id if run else None, scenario_id=sc_id,
-                       revision=revision if sc_id else None, owner_nation=owner_nation or "", due_date=due_date or "",
+                       revision=revision if sc_id else None, violation=violation, owner_nation=owner_nation or "", due_date=due_date or "",
                        created_by=actor.name, created_at=audit.now(), owner=actor.nation, releasable_to=encode(audience - {actor.nation}))
     session.add(item)
     session.flush()
     audit.append(session, actor=actor.name, actor_nation=actor.nation, action=f"meeting.{kind}", target=f"meeting:{m.id}/item:{item.id}",
-                 owner=item.owner, releasable_to=item.releasable_to, after={"text": item.text, "run": item.run_id, "owner_nation": item.owner_nation,
+                 owner=item.owner, releasable_to=item.releasable_to, after={"text": item.text, "run": item.run_id, "violation": item.violation, "owner_nation": item.owner_nation,
                                                                            "due_date": item.due_date})
     return item
+
+
+def visible_items(session: Session, actor: Actor, meeting_id: int) -> list[MeetingItem]:
+    """The items of a visible meeting that the actor may see (labels: meeting and cited run)."""
+    m = get_meeting(session, actor, meeting_id)
+    q = (select(MeetingItem).where(MeetingItem.meeting_id == m.id, visible_filter(MeetingItem, actor.nation, actor.as_of))
+         .order_by(MeetingItem.id))
+    return list(session.execute(q).scalars())
+
+
+def export_minutes(session: Session, actor: Actor, meeting_id: int, fmt: str) -> tuple[str, str]:
+    """The minutes the actor may read (``html`` or ``md``) and their media type; audited as an export."""
+    rec = record(session, actor, meeting_id)
+    m = get_meeting(session, actor, meeting_id)
+    audit.append(session, actor=actor.name, actor_nation=actor.nation, action="meeting.minutes", target=f"meeting:{meeting_id}",
+                 owner=m.owner, releasable_to=m.releasable_to)
+    if fmt == "html":
+        return minutes_html(rec), "text/html; charset=utf-8"
+    return minutes_markdown(rec), "text/markdown; charset=utf-8"
 
 
 def record(session: Session, actor: Actor, meeting_id: int) -> dict:
     """The meeting with the items the actor may see, each with the run it cites; and the labels shown."""
     m = get_meeting(session, actor, meeting_id)
-    q = (select(MeetingItem).where(MeetingItem.meeting_id == m.id, visible_filter(MeetingItem, actor.nation, actor.as_of))
-         .order_by(MeetingItem.id))
     items, labels = [], [Label.of(m)]
-    for it in session.execute(q).scalars():
+    for it in visible_items(session, actor, meeting_id):
         run = session.get(Run, it.run_id) if it.run_id else None
         cite = None
         if run is not None:
@@ -123,7 +156,7 @@ def record(session: Session, actor: Actor, meeting_id: int) -> dict:
         lab = Label(it.owner, decode(it.releasable_to))
         labels.append(lab)
         items.append({"id": it.id, "kind": it.kind, "text": it.text, "run": cite, "scenario": sc.name if sc else None,
-                      "revision": it.revision, "owner_nation": it.owner_nation, "due_date": it.due_date, "marking": lab.marking})
+                      "revision": it.revision, "violation": it.violation or "", "owner_nation": it.owner_nation, "due_date": it.due_date, "marking": lab.marking})
     return {"id": m.id, "title": m.title, "date": m.date, "nations": list(decode(m.nations)), "marking": Label.of(m).marking,
             "created_by": m.created_by, "items": items, "banner": banner(labels, actor.nation, actor.as_of)}
 
@@ -141,7 +174,8 @@ def minutes_markdown(rec: dict) -> str:
              "## Agenda", ""]
     agenda = [i for i in rec["items"] if i["kind"] == "agenda"]
     for n, i in enumerate(agenda, 1):
-        ref = "; ".join(x for x in (_cite(i["run"]), f"{i['scenario']} revision {i['revision']}" if i["scenario"] else "") if x)
+        ref = "; ".join(x for x in (_cite(i["run"]), f"violation {i['violation']}" if i["violation"] else "",
+                                    f"{i['scenario']} revision {i['revision']}" if i["scenario"] else "") if x)
         lines.append(f"{n}. {i['text']}" + (f" (evidence: {ref})" if ref else "") + f" [{i['marking']}]")
     lines += ["", "## Decisions", "", "| # | decision | owner | due | rests on | marking |", "|---|---|---|---|---|---|"]
     for n, i in enumerate([i for i in rec["items"] if i["kind"] == "decision"], 1):
@@ -154,6 +188,7 @@ def minutes_markdown(rec: dict) -> str:
 def minutes_html(rec: dict) -> str:
     e = html.escape
     agenda = "".join(f"<li>{e(i['text'])}{' <small>(evidence: ' + e(_cite(i['run'])) + ')</small>' if i['run'] else ''}"
+                     f"{' <small>(violation ' + e(i['violation']) + ')</small>' if i['violation'] else ''}"
                      f"{' <small>(' + e(str(i['scenario'])) + ' revision ' + e(str(i['revision'])) + ')</small>' if i['scenario'] else ''}"
                      f" <span class=m>{e(i['marking'])}</span></li>" for i in rec["items"] if i["kind"] == "agenda")
     decisions = "".join(f"<tr><td>{e(i['text'])}</td><td>{e(i['owner_nation'])}</td><td>{e(i['due_date'])}</td><td>{e(_cite(i['run']))}</td>"

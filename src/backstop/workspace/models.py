@@ -229,7 +229,27 @@ class MeetingItem(Labelled, Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), nullable=True)
     scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenarios.id"), nullable=True)
     revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    violation: Mapped[str] = mapped_column(String(20), default="")  # a violation id of the cited monitor run (V000001)
     owner_nation: Mapped[str] = mapped_column(String(3), default="")  # decisions: who must act
     due_date: Mapped[str] = mapped_column(String(10), default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class IncidentRecord(Labelled, Base):
+    """An incident entered in the form or uploaded by a nation (the monitor's ACLED or Air Force shape).
+
+    ``data`` holds the cells (JSON) exactly as validated by the monitor's row checks; ``kind`` is
+    ``incidents`` (ACLED shape) or ``air`` (Air Force daily summary). Never edited: a wrong report is
+    answered by a new one (the register is evidence).
+    """
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    data: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str] = mapped_column(String(200))  # "<form>" or the uploaded file's name
+    line: Mapped[int] = mapped_column(Integer)  # line (or record) in that file
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(32))

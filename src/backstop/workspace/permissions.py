@@ -29,15 +29,16 @@ PLEDGE_WRITE_OWN = "pledge.write.own"  # enter, edit, release, delete own nation
 RUN_START = "run.start"  # start and cancel analysis runs on revisions she sees (issue 16)
 MEETING_WRITE = "meeting.write"  # record meetings, agenda items and decisions (issue 16)
 COMMITMENT_ACK = "commitment.ack"  # acknowledge commitments fired to own state (workflow: issue 16)
+INCIDENT_REPORT = "incident.report"  # report incidents (form or upload) owned by own nation (issue 16)
 AUDIT_READ = "audit.read"  # read the audit log (filtered by labels)
 AUDIT_SECURITY = "audit.security"  # see logins and failed logins of every nation; verify the chain
 USERS_MANAGE = "users.manage"  # create users and set roles
 
 ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({READ, USERS_MANAGE, AUDIT_READ, AUDIT_SECURITY}),
-    "planner": frozenset({READ, EXPORT, SCENARIO_WRITE, ROUND_MANAGE, AUDIT_READ, RUN_START, MEETING_WRITE}),
-    "poc": frozenset({READ, EXPORT, PLEDGE_WRITE_OWN, AUDIT_READ}),
-    "guarantor": frozenset({READ, EXPORT, COMMITMENT_ACK}),
+    "planner": frozenset({READ, EXPORT, SCENARIO_WRITE, ROUND_MANAGE, AUDIT_READ, RUN_START, MEETING_WRITE, INCIDENT_REPORT}),
+    "poc": frozenset({READ, EXPORT, PLEDGE_WRITE_OWN, AUDIT_READ, INCIDENT_REPORT}),
+    "guarantor": frozenset({READ, EXPORT, COMMITMENT_ACK, INCIDENT_REPORT}),
     "observer": frozenset({READ}),
 }
 """Role -> permissions. ``planner`` is the coalition planner, ``poc`` the national point of contact."""

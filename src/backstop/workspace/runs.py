@@ -82,8 +82,12 @@ def _pledges_csv(records: list[PledgeRecord]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def collect_inputs(session: Session, actor: Actor, name: str, number: int | None, round_id: int | None = None):
-    """What a run by ``actor`` reads: the files (pledges filtered to her nation), the labels read, a summary.
+READS_INCIDENTS = ("monitor", ASSESS)
+"""Analyses that read incidents: the workspace's incidents visible to her are appended to ``incidents.csv``."""
+
+
+def collect_inputs(session: Session, actor: Actor, name: str, number: int | None, round_id: int | None = None, analysis: str | None = None):
+    """What a run by ``actor`` reads: the files (pledges and incidents filtered to her nation), the labels read, a summary.
 
     NotFound (404) when the revision or the round is hidden from her.
     """
@@ -108,6 +112,14 @@ def collect_inputs(session: Session, actor: Actor, name: str, number: int | None
             read["pledges"] = [{"id": p.id, "pledge_id": p.pledge_id, "owner": p.owner, "marking": Label.of(p).marking} for p in recs]
         else:
             rnd = None
+    if analysis in READS_INCIDENTS:
+        from backstop.workspace import incidents
+
+        recs = [r for r in incidents.visible_incidents(session, actor, "incidents", limit=incidents.MAX_ROWS * 20)]
+        if recs:
+            files["incidents.csv"] = incidents.incidents_csv(files.get("incidents.csv", b""), recs)
+            labels.extend(Label.of(r) for r in recs)
+            read["incidents"] = [{"id": r.id, "owner": r.owner, "marking": Label.of(r).marking} for r in sorted(recs, key=lambda r: r.id)]
     audience = combined_audience(labels, actor.as_of) or frozenset({actor.nation})
     return rev, rnd, files, audience, read
 
@@ -115,7 +127,7 @@ def collect_inputs(session: Session, actor: Actor, name: str, number: int | None
 def start_run(session: Session, actor: Actor, name: str, number: int | None, analysis: str, *, seed: int = DEFAULT_SEED,
               quick: bool = False, round_id: int | None = None) -> Run:
     """Queue a run (the job runner picks it up). 404 on a hidden revision; 403 without ``run.start``."""
-    rev, rnd, files, audience, read = collect_inputs(session, actor, name, number, round_id)
+    rev, rnd, files, audience, read = collect_inputs(session, actor, name, number, round_id, analysis)
     if not has(actor.role, RUN_START):
         raise Forbidden(f"the role {actor.role!r} may not start analysis runs")
     check_analysis(analysis)
@@ -148,6 +160,13 @@ def job_payload(session: Session, run: Run) -> dict:
     if ids:
         recs = list(session.execute(select(PledgeRecord).where(PledgeRecord.id.in_(ids))).scalars())
         files["pledges.csv"] = _pledges_csv(recs)
+    inc_ids = [i["id"] for i in inputs.get("incidents", [])]
+    if inc_ids:
+        from backstop.workspace import incidents
+        from backstop.workspace.models import IncidentRecord
+
+        recs = list(session.execute(select(IncidentRecord).where(IncidentRecord.id.in_(inc_ids))).scalars())
+        files["incidents.csv"] = incidents.incidents_csv(files.get("incidents.csv", b""), recs)
     return {"files": files, "analysis": run.analysis, "seed": run.seed, "quick": run.quick}
 
 

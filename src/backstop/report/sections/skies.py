@@ -69,6 +69,11 @@ def depletion_chart(result: Result) -> str:
     return to_svg(fig)
 
 
+def _spec_words(spec: dict) -> str:
+    h = spec["half_life_days"]
+    return ("static" if h is None else f"half-life {h:g} days") + (", size term" if spec["size_term"] else ", no size term") + f", {spec['shrink']:.0%} constant"
+
+
 def render(result: Result, scenario: Scenario) -> Markup:
     d = result.data
     sel = d["selected"]
@@ -78,8 +83,9 @@ def render(result: Result, scenario: Scenario) -> Markup:
     if cal.get("method") == "nights":
         m = cal["model"]
         cal_intro = (f"Night model fitted to {m['classes']['drone']['nights']} nights of the Ukrainian Air Force's reports ({m['first_night']} to {m['last_night']}) "
-                     f"by weighted maximum likelihood (beta-binomial per class, weapon-type offsets, log wave-size term, time half-life {m['half_life_days']:g} days, "
-                     f"centred on {m['at']}). Each wave's kill probabilities are scaled per class (P' = 1 - (1 - P)^m) so that its simulated share downed matches "
+                     "by weighted maximum likelihood (beta-binomial per class, weapon-type offsets, log wave-size term, time weights), each class's half-life, size term and "
+                     "shrinkage toward the constant chosen by rolling-origin cross-validation (" + "; ".join(f"{c}: {_spec_words(v['spec'])}" for c, v in m["classes"].items()) + f"), "
+                     f"centred on {m['at']}. Each wave's kill probabilities are scaled per class (P' = 1 - (1 - P)^m) so that its simulated share downed matches "
                      "the prediction; 'matched' is false where the layers cannot reach it (arrivals at sites no layer of that class covers).")
         cal_wave = table(pd.DataFrame(cal["waves"].get(d["wave"], [])))
         cal_error = table(pd.DataFrame(cal["error"]))

@@ -128,7 +128,7 @@ class SkiesSection(Section):
     min_city_population: int = field(100_000, "Bundled sites: smallest city defended.", unit="people", ge=0, le=100_000_000)
     calibration: Literal["nights", "none"] = field("nights", "`nights`: scale each wave's kill probabilities per class so that its simulated shares match the night-by-night model fitted to the Air Force's record (`backstop skies calibrate`); `none`: the catalogue as it is.")
     calibration_date: dt.date | None = field(None, "Date the night model predicts for (default: scenario as-of date).")
-    calibration_half_life_days: float = field(60.0, "Half-life of the time weights of the night model.", unit="days", gt=0)
+    calibration_half_life_days: float | None = field(None, "Half-life of the time weights of the night model for every class (default: each class's half-life chosen by rolling-origin cross-validation, docs/skies.md).", unit="days", gt=0)
 
 
 SECTION = ("skies", SkiesSection)

@@ -339,6 +339,7 @@ class ItemIn(BaseModel):
     run_id: int | None = Field(None, description="the run it rests on (required for a decision)")
     scenario: str | None = None
     revision: int | None = None
+    violation: str = Field("", max_length=20, description="a violation id of the cited monitor run's register (V000001)")
     owner_nation: str = Field("", description="decisions: the nation that must act (ISO3)")
     due_date: str = Field("", description="decisions: YYYY-MM-DD")
 
@@ -375,7 +376,7 @@ def add_meeting_item(meeting_id: int, body: ItemIn, request: Request, actor: Act
 
     with workspace(request).db.write() as s:
         it = meetings.add_item(s, actor, meeting_id, body.kind, body.text, run_id=body.run_id, scenario=body.scenario,
-                               revision=body.revision, owner_nation=body.owner_nation, due_date=body.due_date)
+                               revision=body.revision, owner_nation=body.owner_nation, due_date=body.due_date, violation=body.violation)
         return _ok({"id": it.id, "kind": it.kind}, 201)
 
 
@@ -386,12 +387,7 @@ def minutes(meeting_id: int, fmt: str, request: Request, actor: Actor = Depends(
     if fmt not in ("html", "md"):
         return JSONResponse({"error": "minutes come as .html or .md"}, status_code=404)
     with workspace(request).db.write() as s:
-        rec = meetings.record(s, actor, meeting_id)
-        m = meetings.get_meeting(s, actor, meeting_id)
-        audit.append(s, actor=actor.name, actor_nation=actor.nation, action="meeting.minutes", target=f"meeting:{meeting_id}",
-                     owner=m.owner, releasable_to=m.releasable_to)
-    body = meetings.minutes_html(rec) if fmt == "html" else meetings.minutes_markdown(rec)
-    media = "text/html; charset=utf-8" if fmt == "html" else "text/markdown; charset=utf-8"
+        body, media = meetings.export_minutes(s, actor, meeting_id, fmt)
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="minutes-{meeting_id}.{fmt}"'})
 
 
@@ -418,6 +414,75 @@ def ack_commitment(run_id: int, body: AckIn, request: Request, actor: Actor = De
         a = commitments.acknowledge(s, actor, run_id, body.key, body.action)
         return _ok({"run_id": a.run_id, "key": a.fired_key, "nation": a.nation, "acknowledged_by": a.acknowledged_by,
                     "acknowledged_at": a.acknowledged_at, "action": a.action, "deadline": a.deadline}, 201)
+
+
+class IncidentIn(BaseModel):
+    data: dict[str, str | int | float | bool | None] = Field(description="ACLED-shape cells: event_date, latitude, longitude, ...")
+    releasable_to: list[str] = []
+
+
+@router.get("/incidents", tags=["guarantors"], summary="Incidents reported in the workspace that you may see")
+def list_incidents(request: Request, kind: str | None = Query(None, pattern="^(incidents|air)$"), actor: Actor = Depends(actor_of)):
+    from backstop.workspace import incidents
+
+    with workspace(request).db.read() as s:
+        return _ok([incidents.incident_info(r) for r in incidents.visible_incidents(s, actor, kind)])
+
+
+@router.get("/incidents/{incident_id}", tags=["guarantors"])
+def get_incident(incident_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import incidents
+
+    with workspace(request).db.read() as s:
+        return _ok(incidents.incident_info(incidents.get_incident(s, actor, incident_id)))
+
+
+@router.post("/incidents", tags=["guarantors"], status_code=201, summary="Report one incident (ACLED shape; the monitor's row checks)")
+def create_incident(body: IncidentIn, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import incidents
+
+    tokens = parse_tokens(body.releasable_to)
+    ws = workspace(request)
+    with ws.db.write() as s:
+        return _ok(incidents.incident_info(incidents.add_form(s, actor, _cells(body.data), tokens, limit_bytes=ws.upload_limit_bytes)), 201)
+
+
+@router.post("/incidents/upload", tags=["guarantors"], status_code=201,
+             summary="Upload incidents: ACLED or Air Force daily-summary shape, CSV/JSON/JSON Lines (all rows or none)")
+async def upload_incidents(request: Request, file: UploadFile = File(...), releasable_to: str = Form(""), actor: Actor = Depends(actor_of)):
+    from starlette.concurrency import run_in_threadpool
+
+    from backstop.workspace import incidents
+
+    content = await file.read()
+    tokens = parse_tokens(releasable_to)
+    ws = workspace(request)
+
+    def work():
+        with ws.db.write() as s:
+            return [incidents.incident_info(r) for r in incidents.upload(s, actor, content, file.filename or "upload.csv", tokens,
+                                                                          limit_bytes=ws.upload_limit_bytes)]
+
+    return _ok(await run_in_threadpool(work), 201)
+
+
+@router.get("/runs/{run_id}/register", tags=["guarantors"], summary="The violation register of a monitor run")
+def run_register(run_id: int, request: Request, actor: Actor = Depends(actor_of)):
+    from backstop.workspace import violations
+
+    with workspace(request).db.read() as s:
+        return _ok(violations.register(s, actor, run_id))
+
+
+@router.get("/runs/{run_id}/violations/{violation_id}", tags=["guarantors"],
+            summary="A violation's timeline: reported, classified, commitment fired, acknowledged, action")
+def violation_timeline(run_id: int, violation_id: str, request: Request, actor: Actor = Depends(actor_of)):
+    import datetime as dt
+
+    from backstop.workspace import violations
+
+    with workspace(request).db.read() as s:
+        return _ok(violations.timeline(s, actor, run_id, violation_id, dt.datetime.now(dt.UTC)))
 
 
 def _media(filename: str) -> str:

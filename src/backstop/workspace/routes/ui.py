@@ -29,6 +29,7 @@ from backstop.workspace.permissions import (
     AUDIT_SECURITY,
     COMMITMENT_ACK,
     EXPORT,
+    MEETING_WRITE,
     PLEDGE_WRITE_OWN,
     ROLE_TITLES,
     ROLES,
@@ -55,7 +56,7 @@ def _render(request: Request, template: str, actor: Actor | None, labels=(), sta
     ctx.update(
         actor=actor, csrf=data.csrf if data else "", roles=ROLE_TITLES,
         banner=banner(labels, actor.nation, ws.today()) if actor else "",
-        perm={p: has(actor.role, p) for p in (AUDIT_READ, AUDIT_SECURITY, COMMITMENT_ACK, EXPORT, PLEDGE_WRITE_OWN, ROUND_MANAGE, RUN_START, SCENARIO_WRITE, USERS_MANAGE)} if actor else {},
+        perm={p: has(actor.role, p) for p in (AUDIT_READ, AUDIT_SECURITY, COMMITMENT_ACK, EXPORT, MEETING_WRITE, PLEDGE_WRITE_OWN, ROUND_MANAGE, RUN_START, SCENARIO_WRITE, USERS_MANAGE)} if actor else {},
     )
     return request.app.state.templates.TemplateResponse(request, template, ctx, status_code=status)
 
@@ -507,3 +508,184 @@ def api_docs(request: Request):
     ops = [{"method": m.upper(), "path": path, "summary": op.get("summary", ""), "tags": ", ".join(op.get("tags", []))}
            for path, item in spec["paths"].items() for m, op in item.items()]
     return _render(request, "api_docs.html", None, ops=ops, title=spec["info"]["title"], description=spec["info"].get("description", ""))
+
+
+# -- incidents, the violation register and a violation's timeline (guarantors' workflow) -------------------------
+
+
+def _incidents_page(request: Request, actor: Actor, status: int = 200, problems=(), form=None) -> HTMLResponse:
+    from backstop.monitor.schema import ACLED_COLUMNS
+    from backstop.workspace import incidents
+
+    with workspace(request).db.read() as s:
+        recs = incidents.visible_incidents(s, actor, limit=500)
+        monitor_runs = [runs.run_info(r, n) for r, n in runs.visible_runs(s, actor)
+                        if r.status == "done" and r.analysis in commitments_mod.MONITOR_ANALYSES][:20]
+        return _render(request, "incidents.html", actor, [Label.of(r) for r in recs], status=status,
+                       items=[incidents.incident_info(r) for r in recs], columns=ACLED_COLUMNS, may_report=incidents.may_report(actor.role),
+                       problems=[p.to_dict() for p in problems], form=form or {}, monitor_runs=monitor_runs,
+                       limit_kib=workspace(request).upload_limit_bytes // 1024)
+
+
+@router.get("/incidents")
+def incidents_page(request: Request):
+    return _incidents_page(request, _session(request))
+
+
+@router.post("/incidents")
+async def incident_submit(request: Request):
+    from backstop.monitor.schema import ACLED_COLUMNS
+    from backstop.workspace import incidents
+
+    form = await request.form()
+    actor = _session(request, str(form.get("csrf", "")))
+    cells = {k: str(form.get(k, "")) for k in ACLED_COLUMNS}
+    ws = workspace(request)
+    from starlette.concurrency import run_in_threadpool
+
+    def work():
+        tokens = parse_tokens(str(form.get("releasable_to", "")))
+        with ws.db.write() as s:
+            incidents.add_form(s, actor, cells, tokens, limit_bytes=ws.upload_limit_bytes)
+
+    try:
+        await run_in_threadpool(work)
+    except InputError as exc:
+        return _incidents_page(request, actor, 422, exc.problems, {**cells, "releasable_to": str(form.get("releasable_to", ""))})
+    return RedirectResponse("/incidents?saved=1", status_code=303)
+
+
+@router.post("/incidents/upload")
+async def incidents_upload(request: Request, file: UploadFile, csrf: str = Form(""), releasable_to: str = Form("")):
+    from backstop.workspace import incidents
+
+    actor = _session(request, csrf)
+    content = await file.read()
+    ws = workspace(request)
+    from starlette.concurrency import run_in_threadpool
+
+    def work():
+        tokens = parse_tokens(releasable_to)
+        with ws.db.write() as s:
+            return len(incidents.upload(s, actor, content, file.filename or "upload.csv", tokens, limit_bytes=ws.upload_limit_bytes))
+
+    try:
+        n = await run_in_threadpool(work)
+    except InputError as exc:
+        return _incidents_page(request, actor, 422, exc.problems)
+    return RedirectResponse(f"/incidents?saved={n}", status_code=303)
+
+
+@router.get("/runs/{run_id}/register")
+def register_page(run_id: int, request: Request):
+    from backstop.workspace import violations
+
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        run = runs.get_run(s, actor, run_id)
+        rows = violations.register(s, actor, run_id)
+        info = runs.run_info(run, runs.scenario_name(s, run))
+    return _render(request, "register.html", actor, [runs.label_of(run)], run=info, rows=rows)
+
+
+@router.get("/runs/{run_id}/violations/{violation_id}")
+def violation_page(run_id: int, violation_id: str, request: Request):
+    from backstop.workspace import violations
+
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        t = violations.timeline(s, actor, run_id, violation_id, dt.datetime.now(dt.UTC))
+        labels = [runs.label_of(runs.get_run(s, actor, run_id))]
+    return _render(request, "violation.html", actor, labels, t=t)
+
+
+# -- meetings and minutes ---------------------------------------------------------------------------------------
+
+
+@router.get("/meetings")
+def meetings_page(request: Request):
+    from backstop.workspace import meetings
+
+    actor = _session(request)
+    with workspace(request).db.read() as s:
+        ms = meetings.visible_meetings(s, actor)
+        return _render(request, "meetings.html", actor, [Label.of(m) for m in ms],
+                       items=[{"id": m.id, "title": m.title, "date": m.date, "marking": Label.of(m).marking} for m in ms])
+
+
+@router.post("/meetings")
+def meeting_submit(request: Request, title: str = Form(""), date: str = Form(""), nations: str = Form(""),
+                   releasable_to: str = Form("COALITION"), csrf: str = Form("")):
+    from backstop.workspace import meetings
+
+    actor = _session(request, csrf)
+    tokens = parse_tokens(releasable_to)
+    codes = [n for n in nations.replace(",", ";").replace(" ", ";").split(";") if n.strip()]
+    with workspace(request).db.write() as s:
+        m = meetings.create_meeting(s, actor, title, date, codes, tokens)
+        mid = m.id
+    return RedirectResponse(f"/meetings/{mid}", status_code=303)
+
+
+def _meeting_page(request: Request, actor: Actor, meeting_id: int, status: int = 200, problems=(), form=None) -> HTMLResponse:
+    from backstop.workspace import meetings
+    from backstop.workspace.permissions import MEETING_WRITE, decode
+
+    with workspace(request).db.read() as s:
+        rec = meetings.record(s, actor, meeting_id)
+        m = meetings.get_meeting(s, actor, meeting_id)
+        found = [runs.run_info(r, n) for r, n in runs.visible_runs(s, actor) if r.status == "done"][:50]
+        labels = [Label.of(m)] + [Label(it.owner, decode(it.releasable_to)) for it in meetings.visible_items(s, actor, meeting_id)]
+        may_write = has(actor.role, MEETING_WRITE) and m.owner == actor.nation
+    return _render(request, "meeting.html", actor, labels, status=status, rec=rec, runs_=found, may_write=may_write,
+                   problems=[p.to_dict() for p in problems], form=form or {})
+
+
+@router.get("/meetings/{meeting_id}")
+def meeting_page(meeting_id: int, request: Request):
+    return _meeting_page(request, _session(request), meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/items")
+def meeting_item_submit(meeting_id: int, request: Request, kind: str = Form("agenda"), text: str = Form(""), run_id: str = Form(""),
+                        scenario: str = Form(""), revision: str = Form(""), violation: str = Form(""), owner_nation: str = Form(""),
+                        due_date: str = Form(""), csrf: str = Form("")):
+    from backstop.errors import Problem
+    from backstop.workspace import meetings
+
+    actor = _session(request, csrf)
+    form = {"kind": kind, "text": text, "run_id": run_id, "scenario": scenario, "revision": revision, "violation": violation,
+            "owner_nation": owner_nation, "due_date": due_date}
+    try:
+        problems = []
+        rid = rev = None
+        if run_id.strip():
+            try:
+                rid = int(run_id)
+            except ValueError:
+                problems.append(Problem(meetings.FORM, meetings.FORM, "run_id", run_id, "not a run id", "choose a run in the list"))
+        if revision.strip():
+            try:
+                rev = int(revision)
+            except ValueError:
+                problems.append(Problem(meetings.FORM, meetings.FORM, "revision", revision, "not a revision number", "e.g. 2"))
+        if problems:
+            raise InputError(problems)
+        with workspace(request).db.write() as s:
+            meetings.add_item(s, actor, meeting_id, kind, text, run_id=rid, scenario=scenario.strip() or None, revision=rev,
+                              owner_nation=owner_nation, due_date=due_date, violation=violation)
+    except InputError as exc:
+        return _meeting_page(request, actor, meeting_id, 422, exc.problems, form)
+    return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
+
+
+@router.get("/meetings/{meeting_id}/minutes.{fmt}")
+def minutes_download(meeting_id: int, fmt: str, request: Request):
+    from backstop.workspace import meetings
+
+    actor = _session(request)
+    if fmt not in ("html", "md"):
+        return error_page(request, 404, "minutes come as .html or .md")
+    with workspace(request).db.write() as s:
+        body, media = meetings.export_minutes(s, actor, meeting_id, fmt)
+    return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="minutes-{meeting_id}.{fmt}"'})
