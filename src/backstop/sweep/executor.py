@@ -184,7 +184,31 @@ def import_ray():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return require("ray", "scale", "Running sweeps on Ray")
+        return require("ray", "scale", "Running sweeps or workspace jobs on Ray")
+
+
+def ray_init(address: str = "auto", workers: int | None = None):
+    """Connect to Ray, starting a private local one when ``address`` is ``auto``/``local``/empty.
+
+    Returns ``(ray, started, cluster_cpus)``; ``started`` is True when this call started a local Ray
+    (the caller shuts it down). Already connected: reuses that connection. Shared by the sweeps'
+    :class:`RayExecutor` and the workspace's job backend (``backstop.workspace.jobs.RayBackend``).
+    """
+    import warnings
+
+    ray = import_ray()
+    started = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if not ray.is_initialized():
+            if address in ("auto", "local", ""):
+                n = max(1, int(workers or os.cpu_count() or 1))
+                ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, logging_level="ERROR", configure_logging=True)
+                started = True
+            else:
+                ray.init(address=address, log_to_driver=False, logging_level="ERROR")
+        n_cpu = int(ray.cluster_resources().get("CPU", 1))
+    return ray, started, n_cpu
 
 
 class RayExecutor(Executor):
@@ -199,21 +223,8 @@ class RayExecutor(Executor):
     name = "ray"
 
     def __init__(self, address: str = "auto", workers: int | None = None, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> None:
-        import warnings
-
-        ray = import_ray()
+        ray, self._started, n_cpu = ray_init(address, workers)
         self._ray = ray
-        self._started = False
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if not ray.is_initialized():
-                if address in ("auto", "local", ""):
-                    n = max(1, int(workers or os.cpu_count() or 1))
-                    ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, logging_level="ERROR", configure_logging=True)
-                    self._started = True
-                else:
-                    ray.init(address=address, log_to_driver=False, logging_level="ERROR")
-            n_cpu = int(ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, int(workers or n_cpu))
         actor = ray.remote(num_cpus=1)(_RayWorker)
         self._actors = [actor.remote(initializer, initargs) for _ in range(self.workers)]
