@@ -184,7 +184,41 @@ def import_ray():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return require("ray", "scale", "Running sweeps on Ray")
+        return require("ray", "scale", "Running sweeps or workspace jobs on Ray")
+
+
+def ray_init(address: str = "auto", workers: int | None = None):
+    """Connect to Ray, starting a private local one when ``address`` is ``auto``/``local``/empty.
+
+    Returns ``(ray, started, cluster_cpus)``; ``started`` is True when this call connected (started a
+    local Ray or joined a cluster): the caller shuts that connection down on close. Already connected:
+    reuses that connection. A cluster address is checked first (:func:`check_ray_address`) and a failed
+    join is an :class:`InputError` naming ``--ray``. Shared by the sweeps' :class:`RayExecutor` and the
+    workspace's job backend (``backstop.workspace.jobs.RayBackend``).
+    """
+    import warnings
+
+    local = is_local_ray(address)
+    if not local:
+        check_ray_address(address)
+    ray = import_ray()
+    started = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if not ray.is_initialized():
+            if local:
+                n = max(1, int(workers or os.cpu_count() or 1))
+                ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, logging_level="ERROR", configure_logging=True)
+            else:
+                try:
+                    ray.init(address=address, log_to_driver=False, logging_level="ERROR")
+                except Exception as exc:  # ray raises ConnectionError, ValueError, RuntimeError...
+                    if ray.is_initialized():
+                        ray.shutdown()
+                    raise _ray_problem(address, f"could not join the Ray cluster: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")) from None
+            started = True
+        n_cpu = int(ray.cluster_resources().get("CPU", 1))
+    return ray, started, n_cpu
 
 
 class RayExecutor(Executor):
@@ -199,29 +233,8 @@ class RayExecutor(Executor):
     name = "ray"
 
     def __init__(self, address: str = "auto", workers: int | None = None, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> None:
-        import warnings
-
-        local = is_local_ray(address)
-        if not local:
-            check_ray_address(address)
-        ray = import_ray()
+        ray, self._started, n_cpu = ray_init(address, workers)
         self._ray = ray
-        self._started = False  # this executor called ray.init (and shuts it down on close)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if not ray.is_initialized():
-                if local:
-                    n = max(1, int(workers or os.cpu_count() or 1))
-                    ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, logging_level="ERROR", configure_logging=True)
-                else:
-                    try:
-                        ray.init(address=address, log_to_driver=False, logging_level="ERROR")
-                    except Exception as exc:  # ray raises ConnectionError, ValueError, RuntimeError...
-                        if ray.is_initialized():
-                            ray.shutdown()
-                        raise _ray_problem(address, f"could not join the Ray cluster: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")) from None
-                self._started = True
-            n_cpu = int(ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, int(workers or n_cpu))
         actor = ray.remote(num_cpus=1)(_RayWorker)
         self._actors = [actor.remote(initializer, initargs) for _ in range(self.workers)]
