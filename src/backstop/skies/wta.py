@@ -446,31 +446,41 @@ def _batch_swaps(inst: WTAInstance, x: np.ndarray, s: np.ndarray, q: np.ndarray,
 
 
 def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, deadline: float | None = None, patience: int = 2) -> np.ndarray:
-    """Descent to a local optimum of three neighbourhoods, cheapest first.
+    """Descent to a local optimum of three neighbourhoods.
 
-    1. moves of one unit (and spare units placed), applied in batches (:func:`_batch_moves`);
-    2. swaps of two units of different types (:func:`_batch_swaps`);
-    3. :func:`vlsn_step`, alternating donors (all targets / targets with two or more units),
-       until ``patience`` matching steps in a row bring no improvement after 1 and 2."""
+    1. :func:`vlsn_step`, alternating donors (all targets / targets with two or more units),
+       until ``patience`` matching steps in a row bring no improvement;
+    2. then moves of one unit (and spare units placed), applied in batches (:func:`_batch_moves`),
+       or else swaps of two units of different types (:func:`_batch_swaps`); after any of
+       these the matchings start again.  It stops when neither 1 nor 2 improves."""
     q = np.clip(1.0 - inst.p, _TINY, 1.0)
     logq = np.log(q)
     x = x.copy()
     s = _survival(inst, x, logq)
     n = x.shape[1]
     tol = 1e-12 * max(1.0, float(inst.values.sum()))
-    fail = it = steps = 0
-    while fail < patience and (deadline is None or time.perf_counter() < deadline):
-        steps += 1
-        if steps % 50 == 0:
-            s = _survival(inst, x, logq)  # guard against drift of the running products
-        if _batch_moves(inst, x, s, q, tol) or _batch_swaps(inst, x, s, q, tol):
-            continue
+    fail = it = 0
+    while deadline is None or time.perf_counter() < deadline:
         it += 1
-        donors = np.arange(n) if it % 2 else np.nonzero(x.sum(axis=0) >= 2)[0]
+        if it % 50 == 0:
+            s = _survival(inst, x, logq)  # guard against drift of the running products
+        mode = it % 3
+        if mode == 1:
+            donors = np.arange(n)
+        elif mode == 2:
+            donors = np.flatnonzero(x.sum(axis=0) >= 2)
+        else:  # a random half of the targets: units may leave a target for good, or stack on another
+            donors = np.flatnonzero(rng.random(n) < 0.5)
         if len(donors) and vlsn_step(inst, x, s, q, donors, rng):
             fail = 0
-        else:
-            fail += 1
+            continue
+        fail += 1
+        if fail < patience:
+            continue
+        if _batch_moves(inst, x, s, q, tol) or _batch_swaps(inst, x, s, q, tol):
+            fail = 0  # moved by a move or a swap: the matchings get another chance
+            continue
+        break
     return x
 
 
