@@ -21,10 +21,12 @@ Kumar, Jha and Orlin 2007, Oper. Res. 55(6)).  Construction by round-wise assign
 small instances, maximum-marginal-return greedy; den Broeder, Ellison and Emerling 1959); descent
 by :func:`vlsn_step`: one unit leaves every donor target and the units are put back, at most one
 per target, by an optimal linear assignment on the marginal-return matrix ``S^-_j p_ij`` -- an
-exact search over all cyclic and path exchanges of those units; perturbation by ruin and recreate.
-It stops on work, never on time: :func:`default_rounds` perturbation rounds (or ``max_stall``
-rounds without improvement); a wall-clock ``time_limit`` is only a safety net, reported as status
-``time_limit`` when it fires.  Same instance and seed, same answer on any machine.
+exact search over all cyclic and path exchanges of those units -- then by single-unit moves and
+two-unit swaps applied in batches on disjoint targets; perturbation by ruin and recreate, in
+several independent chains seeded from the one seed.  It stops on work, never on time:
+:func:`default_rounds` perturbation rounds (or ``max_stall`` rounds without improvement); a
+wall-clock ``time_limit`` is only a safety net, reported as status ``time_limit`` when it fires.
+Same instance and seed, same answer on any machine.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from backstop.solve import Status, result_from_highs
 
 _TINY = 1e-300
 SMALL = 20_000
-"""Weapon-target pairs up to which the heuristic adds the move/swap local search to every descent."""
+"""Weapon-target pairs up to which the first chain also starts from maximum-marginal-return greedy."""
 
 
 @dataclass(frozen=True)
@@ -284,13 +286,13 @@ SAFETY_TIME_S = 120.0
 def default_rounds(inst: WTAInstance) -> int:
     """Default work budget of the heuristic: perturbation rounds of the iterated local search.
 
-    Calibrated to about one second of one core on the anchors (50 x 100 to 300 x 600, one to
-    three units per type): the cost of a round grows with the weapon-target pairs and, more
-    slowly, with the units per type, so the rounds fall with ``m n sqrt(u)`` (from 400 to at
-    least 8)."""
+    The cost of a round grows with the weapon-target pairs and, more slowly, with the units per
+    type, so the rounds fall with ``m n sqrt(u)`` (from 400 to at least 10).  Calibrated for
+    quality first (all 18 anchors, 50 x 100 to 300 x 600, within 0.5 % of the best known value):
+    about 0.5-2 s of one core on the x1/x2 anchors, more on the x3 ones (docs/benchmarks.md)."""
     m, n = inst.shape
     units = max(1.0, float(np.mean(inst.units))) if m else 1.0
-    return int(max(8, min(400, round(2.4e6 / max(1.0, m * n * units**0.5)))))
+    return int(max(10, min(400, round(4.8e6 / max(1.0, m * n * units**0.5)))))
 
 
 def _max_matching(gain: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -445,6 +447,12 @@ def _batch_swaps(inst: WTAInstance, x: np.ndarray, s: np.ndarray, q: np.ndarray,
     return applied
 
 
+ACCEPT = 0.0
+"""A chain walks on from a perturbed solution up to this share worse than its current one."""
+MODES = 3
+"""Donor sets the descent's matchings cycle through: all targets, stacked targets, a random half."""
+
+
 def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, deadline: float | None = None, patience: int = 2) -> np.ndarray:
     """Descent to a local optimum of three neighbourhoods.
 
@@ -464,7 +472,7 @@ def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, 
         it += 1
         if it % 50 == 0:
             s = _survival(inst, x, logq)  # guard against drift of the running products
-        mode = it % 3
+        mode = it % MODES
         if mode == 1:
             donors = np.arange(n)
         elif mode == 2:
@@ -484,9 +492,9 @@ def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, 
     return x
 
 
-CHAINS = 4
+CHAINS = 8
 """Independent chains of the iterated local search (restarts with seeds derived from ``seed``)."""
-CHAIN_ROUNDS = 25
+CHAIN_ROUNDS = 10
 """Fewest perturbation rounds per chain: a smaller budget runs fewer chains."""
 
 
@@ -499,7 +507,7 @@ def _ils_chain(inst: WTAInstance, rng: np.random.Generator, rounds: int, max_sta
         o = objective(inst, x)
         if o < obj:
             best, obj = x, o
-    x = best
+    x, cur = best, obj
     stall = it = 0
     while it < rounds and stall < max_stall and time.perf_counter() < deadline:
         it += 1
@@ -507,25 +515,35 @@ def _ils_chain(inst: WTAInstance, rng: np.random.Generator, rounds: int, max_sta
         y = vlsn_descent(inst, y, rng, deadline=deadline, patience=2)
         o = objective(inst, y)
         if o < obj * (1 - 1e-12):
-            x, obj, stall = y, o, 0
+            best, obj, stall = y, o, 0
         else:
             stall += 1
-    return x, obj, it
+        if o < cur * (1 + ACCEPT):  # the walk may step to a slightly worse solution
+            x, cur = y, o
+    return best, obj, it
 
 
 def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: int = 200, ruin: float | tuple[float, ...] = (0.05, 0.1, 0.2, 0.3),
                     seed: int = 0, time_limit: float | None = None, restarts: int | None = None) -> WTASolution:
-    """Iterated very-large-scale-neighbourhood search (VLSN; Ahuja et al. 2007).
+    """Iterated very-large-scale-neighbourhood search (VLSN; Ahuja et al. 2007), in independent chains.
 
-    1. Construction: round-wise assignment (:func:`assignment_rounds`); on small instances
-       (``m n <= SMALL``) also maximum-marginal-return greedy, keeping the better after descent.
-    2. Descent: :func:`vlsn_descent` (matching-based cyclic and path exchanges), then, on small
-       instances, the move/swap local search (:func:`local_search`).
+    The ``rounds`` perturbations (default :func:`default_rounds`) are shared among up to
+    :data:`CHAINS` independent chains, each with its own generator seeded from ``seed``
+    (``SeedSequence.spawn``); the best chain's answer is returned.  The first chain takes at least
+    ``2 CHAIN_ROUNDS`` rounds and what the others leave, the others :data:`CHAIN_ROUNDS` each
+    (``restarts``: that many chains with equal shares).  Some anchors need one long chain (100x200x2 leaves its 0.555 % basin after
+    about 30 rounds), others several short ones (on 150x300x3, ten rounds end anywhere between
+    0.27 % and 1.5 % above the best known value depending on the chain, and sixty rounds of one
+    chain are no better than thirty).  Each chain:
+
+    1. Construction: round-wise assignment (:func:`assignment_rounds`); in the first chain on small
+       instances (``m n <= SMALL``) also maximum-marginal-return greedy, keeping the better.
+    2. Descent: :func:`vlsn_descent` (matching-based cyclic and path exchanges, then batched moves
+       and swaps).
     3. Iterated local search (Lourenco, Martin and Stuetzle 2003): ruin and recreate
        (:func:`ruin_recreate`, a share ``ruin`` of the targets, cycling through the shares when
-       several are given: small ruins refine, large ones leave a basin), descent, keep if better; stops
-       after ``rounds`` perturbations (default :func:`default_rounds`) or ``max_stall`` in a row
-       without improvement.
+       several are given: small ruins refine, large ones leave a basin), descent, keep if better;
+       stops after its rounds or ``max_stall`` in a row without improvement.
 
     Every stop is a count of work, so a fixed ``seed`` gives the same answer on an idle and on a
     loaded machine.  ``time_limit`` [s] (default :data:`SAFETY_TIME_S`) is only a safety net:
@@ -534,13 +552,14 @@ def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: 
     t0 = time.perf_counter()
     deadline = t0 + (SAFETY_TIME_S if time_limit is None else time_limit)
     rounds = default_rounds(inst) if rounds is None else int(rounds)
-    chains = max(1, min(CHAINS, rounds // CHAIN_ROUNDS)) if restarts is None else max(1, int(restarts))
+    others = min(CHAINS - 1, max(0, rounds - 2 * CHAIN_ROUNDS) // CHAIN_ROUNDS) if restarts is None else max(0, int(restarts) - 1)
+    budgets = [rounds - others * CHAIN_ROUNDS] + [CHAIN_ROUNDS] * others if restarts is None else [rounds // (others + 1) + (c < rounds % (others + 1)) for c in range(others + 1)]
     shares = (ruin,) if np.isscalar(ruin) else tuple(ruin)
     best, obj, it = None, np.inf, 0
-    for c, child in enumerate(np.random.SeedSequence(seed).spawn(chains)):
+    for c, child in enumerate(np.random.SeedSequence(seed).spawn(len(budgets))):
         rng = np.random.default_rng(child)  # a seed derived from ``seed`` for each chain
-        budget = rounds // chains + (c < rounds % chains)
-        x, o, done = _ils_chain(inst, rng, budget, max_stall, shares, deadline, both=(c == 0) and inst.shape[0] * inst.shape[1] <= SMALL)
+        budget = budgets[c]
+        x, o, done = _ils_chain(inst, rng, budget, max_stall, shares, deadline, both=False)
         it += done
         if o < obj * (1 - 1e-12):
             best, obj = x, o
