@@ -112,14 +112,10 @@ def simulate(cls, site, warhead_kg, assets: Assets, bat: Batteries, trials: int,
     out_val = np.empty(trials)
     out_pop = np.empty(trials)
     out_used = np.zeros((trials, B), np.int64)
-    u_all = alive = None
     for lo in range(0, trials, chunk):
         hi = min(trials, lo + chunk)
-        if u_all is None or u_all.shape[1] != hi - lo:  # buffers reused from chunk to chunk
-            u_all = np.empty((eng.n_draws, hi - lo), dtype=np.float32)
-            alive = np.empty((len(layout.idx), hi - lo), dtype=bool)
-        rng.random(out=u_all, dtype=np.float32)  # the same stream as draw_floor's draws
-        _engage_chunk(plan, u_all, len(layout.idx), out_used[lo:hi].T, alive)
+        u_all = rng.random((eng.n_draws, hi - lo), dtype=np.float32)  # exactly what draw_floor draws
+        alive = _engage_chunk(plan, u_all, len(layout.idx), out_used[lo:hi].T)
         out_cls[lo:hi], out_site[lo:hi], out_val[lo:hi], out_pop[lo:hi] = _chunk_outputs(layout, alive, assets)
     cost = out_used @ bat.cost_usd
     return TrialOutcome(np.rint(out_cls), np.rint(out_site), out_val, out_pop, out_used, cost)
@@ -169,77 +165,57 @@ def _threat_layout(cls, site, warhead_kg, assets: Assets, eng: Engagement) -> _L
 
 
 def _draw_plan(bat: Batteries, eng: Engagement, pos: np.ndarray) -> list:
-    """Per battery: (battery, first uniform row, threats, magazine if it binds else -1, look, pk1,
-    pk2, rows, arrival).
+    """Per battery: (battery, first uniform row, threats, magazine if it binds else -1, look, pk1, pk2, rows).
 
     The uniforms of a chunk are drawn by one call, ``(n_draws, n)``: battery ``b`` reads rows
-    ``off:off+k``, one per threat it can engage, in the order of the threats' rows in the simulated
-    block (``rows``, ascending).  ``rows`` is a ``slice`` when those rows are contiguous (a battery
-    engaging every threat of its site): the survivors are then read and written in place, with no
-    gather or scatter.  ``arrival`` (only where the magazine binds) orders the battery's threats by
-    arrival for the running count of shots."""
+    ``off:off+k`` (its threats in arrival order)."""
     plan, off = [], 0
     for b in range(len(bat)):
-        rows = pos[eng.cols[b]]  # in arrival order
+        rows = pos[eng.cols[b]]  # kept in arrival order (magazine cumsum)
         k = len(rows)
         if k:
-            order = np.argsort(rows, kind="stable")
-            srt = rows[order]
             mag = int(bat.magazine[b])
-            mag = mag if 0 <= mag < 2 * k else -1
-            where = slice(int(srt[0]), int(srt[0]) + k) if int(srt[-1]) - int(srt[0]) + 1 == k else srt
-            arrival = np.argsort(order, kind="stable") if mag >= 0 else None  # sorted position of the i-th arrival
-            plan.append((b, off, k, mag, bool(bat.look[b]), eng.pk1[b][order][:, None], eng.pk2[b][order][:, None], where, arrival))
+            plan.append((b, off, k, mag if 0 <= mag < 2 * k else -1, bool(bat.look[b]), eng.pk1[b][:, None], eng.pk2[b][:, None], rows))
             off += k
     assert off == eng.n_draws
     return plan
 
 
-def _engage_chunk(plan: list, u_all: np.ndarray, n_engaged: int, used: np.ndarray, alive: np.ndarray | None = None) -> np.ndarray:
+def _engage_chunk(plan: list, u_all: np.ndarray, n_engaged: int, used: np.ndarray) -> np.ndarray:
     """Layers fire in order on one chunk of trials; returns who survives, (threats, n) booleans.
 
-    ``used`` (battery, n) receives the interceptors each battery fires (a view, written in place);
-    ``alive`` is an optional buffer of the result's shape (reused across chunks).  Threats are on
-    the first axis: a layer's threats are whole rows, a slice of ``alive`` where they are contiguous.
+    ``used`` (battery, n) receives the interceptors each battery fires (a view, written in place).
+    Threats are on the first axis: a layer's threats are whole rows (contiguous gathers/scatters).
     """
-    n = u_all.shape[1]
-    if alive is None:
-        alive = np.empty((n_engaged, n), dtype=bool)
-    alive.fill(True)
-    kmax = max((k for _, _, k, *_ in plan), default=0)
-    buf = np.empty((kmax, n), dtype=bool)
-    shot_buf = np.empty((kmax, n), dtype=np.int8)
-    cs_buf = np.empty((kmax, n), dtype=np.int16)
-    for b, off, k, mag, look, p1, p2, where, arrival in plan:
+    alive = np.ones((n_engaged, u_all.shape[1]), dtype=bool)
+    for b, off, k, mag, look, p1, p2, cols in plan:
         u = u_all[off : off + k]
-        contiguous = isinstance(where, slice)
-        a = alive[where]  # a view when contiguous, else a copy
-        hit = np.less(u, p2, out=buf[:k])  # killed by one of the two shots, were it engaged
+        a = alive[cols]
+        surv = u >= p2  # survives both shots
         if mag >= 0:
             # shots fired at each threat: 1 + miss (shoot-look-shoot) or 2 (shoot-shoot), only at
-            # threats still alive; the battery engages while the running total (in arrival order)
-            # fits the magazine
-            shots = shot_buf[:k]
+            # threats still alive; the battery engages while the running total fits the magazine
             if look:
-                miss = np.greater_equal(u, p1, out=shots.view(bool))
-                miss &= a
+                shots = np.greater_equal(u, p1)
+                shots &= a
+                shots = shots.view(np.int8)
                 shots += a.view(np.int8)
             else:
-                np.multiply(a.view(np.int8), np.int8(2), out=shots)
-            cs = cs_buf[:k]
-            prev = None
-            for i in arrival:  # running total in arrival order, row by row, kept in row order
-                if prev is None:
-                    cs[i] = shots[i]
-                else:
-                    np.add(prev, shots[i], out=cs[i])
-                prev = cs[i]
-            within = cs <= mag
-            shots *= within.view(np.int8)
+                shots = a.view(np.int8) * np.int8(2)
+            cs = shots.astype(np.int16) if 2 * k > 127 else shots.copy()
+            for r in range(1, k):  # cumulative sum down the arrival axis, row by row (in place)
+                np.add(cs[r], cs[r - 1], out=cs[r])
+            over = cs > mag
+            surv |= over
+            np.logical_not(over, out=over)
+            shots *= over.view(np.int8)
             used[b] = shots.sum(axis=0, dtype=np.int32)
-            hit &= within
+            surv &= a
+            alive[cols] = surv
         else:
             fired = a.view(np.int8).sum(axis=0, dtype=np.int32)
+            surv &= a
+            alive[cols] = surv
             if look:
                 miss = np.greater_equal(u, p1)
                 miss &= a
@@ -247,11 +223,6 @@ def _engage_chunk(plan: list, u_all: np.ndarray, n_engaged: int, used: np.ndarra
             else:
                 fired *= 2
             used[b] = fired
-        # survivors: alive and not hit
-        if contiguous:
-            np.greater(a, hit, out=a)  # a and not hit, in place in ``alive``
-        else:
-            alive[where] = np.greater(a, hit, out=hit)
     return alive
 
 
