@@ -20,6 +20,7 @@ campaign nights, 2 sizing steps) so the benchmark stays short.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import tempfile
 from pathlib import Path
@@ -75,6 +76,10 @@ high = 1.5
 _STATE: dict = {}
 
 
+def _cpu(ru) -> float:
+    return ru.ru_utime + ru.ru_stime
+
+
 def _build():
     from backstop.sweep.run import load_plan
 
@@ -90,12 +95,18 @@ def _sweep(inputs, workers: int, ray: str | None = None) -> dict:
 
     out = inputs["dir"] / f"out-{workers}-{ray or 'pool'}"
     shutil.rmtree(out, ignore_errors=True)
+    me0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     res = run_sweep(inputs["plan"], out, workers=workers, ray=ray)
-    parts = res.store.read_parts(columns=["analysis_s"])
+    me1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    parts = res.store.read_parts(columns=["analysis_s", "analysis_cpu_s"])
     analysis = float(parts["analysis_s"].sum())
     key = f"{workers}-{ray or 'pool'}"
     inputs.setdefault("tables", {})[key] = res.table
-    figs = {"variants": res.ran, "failed": res.failed, "wall_s": round(res.wall_s, 2), "analysis_s_per_variant": round(analysis / max(res.ran, 1), 4)}
+    figs = {"variants": res.ran, "failed": res.failed, "wall_s": round(res.wall_s, 2), "analysis_s_per_variant": round(analysis / max(res.ran, 1), 4), "analysis_cpu_s_per_variant": round(float(parts["analysis_cpu_s"].sum()) / max(res.ran, 1), 4)}
+    # CPU time [s] of this (driver) process and of the pool's worker processes (reaped at shutdown)
+    figs["driver_cpu_s"] = round(_cpu(me1) - _cpu(me0), 2)
+    if not ray and workers > 1:
+        figs["workers_cpu_s"] = round(_cpu(kids1) - _cpu(kids0), 2)
     if res.init_s is not None:
         overhead = res.wall_s - res.init_s - analysis
         figs.update(init_s=round(res.init_s, 2), overhead_s_per_variant=round(overhead / max(res.ran, 1), 4), overhead_share=round(overhead / analysis, 4))

@@ -467,3 +467,46 @@ def round_with_proof(model: MILP, lp: SolveResult, *, levels: int = 1, dense_row
     msg = f"LP bound {'met' if proven else 'not met'} by rounding ({int(free.sum())} integer columns free)"
     return SolveResult(status, best_obj, best, relative_gap(best_obj, bound), time.perf_counter() - t0 + lp.time_s, msg, bound,
                        iterations=iters, nodes=nodes, backend="highs LP + rounding")
+
+
+def feasible_near(model: MILP, x: np.ndarray, *, levels: int = 2, dense_row: int = 64, node_limit: int = 2000,
+                  safety_time_s: float = SAFETY_TIME_S) -> SolveResult | None:
+    """A feasible integer point of ``model`` close to the (LP) point ``x``, or None.
+
+    The integer columns that are integral in ``x`` are fixed there and a feasibility MILP (zero
+    objective, fixed columns substituted out, at most ``node_limit`` nodes) decides the others;
+    while it has no solution, ``levels`` times, the columns sharing a sparse row (at most
+    ``dense_row`` non-zeros) with a free column are freed too (the neighbourhood of
+    :func:`round_with_proof`).  For stages whose optimality is proven by a bound known
+    beforehand, so that any feasible point is optimal.  Status ``feasible``; objective
+    ``model.c @ x``.  Deterministic: no time enters the decision.
+    """
+    t0 = time.perf_counter()
+    c = np.asarray(model.c, float)
+    ints = np.asarray(model.integrality).astype(bool)
+    free = ints & (np.abs(x - np.round(x)) > 1e-6)
+    At = sp.csr_array(model.A)
+    A = sp.csc_array(model.A)
+    sparse_rows = np.diff(At.indptr) <= dense_row
+    iters = nodes = 0
+    for level in range(levels + 1):
+        lb, ub = np.asarray(model.lb, float).copy(), np.asarray(model.ub, float).copy()
+        fix = ints & ~free
+        lb[fix] = ub[fix] = np.clip(np.round(x[fix]), lb[fix], ub[fix])
+        sub, mask, _ = fix_and_compact(model, lb, ub)
+        r = solve_highs(sub.with_c(np.zeros(sub.A.shape[1])), node_limit=node_limit, safety_time_s=safety_time_s)
+        iters, nodes = iters + r.iterations, nodes + r.nodes
+        if r.x is not None and r.status is Status.OPTIMAL:
+            full = lb.copy()
+            full[mask] = r.x
+            msg = f"feasible point near the LP solution ({int(free.sum())} integer columns free, level {level})"
+            return SolveResult(Status.FEASIBLE, float(c @ full), full, None, time.perf_counter() - t0, msg,
+                               iterations=iters, nodes=nodes, backend="highs repair")
+        if level == levels:
+            break
+        rows = np.unique(A[:, np.flatnonzero(free)].tocoo().row)
+        rows = rows[sparse_rows[rows]]
+        grown = np.zeros_like(free)
+        grown[np.unique(At[rows].tocoo().col)] = True
+        free = free | (grown & ints)
+    return None

@@ -148,3 +148,30 @@ def test_optimal_face_keeps_every_optimal_plan(seed):
     if exact:  # every point of the face is fill-optimal: maximising the loss of fill cannot lose any
         worst = solve(MILP(-c, face.A, face.row_lo, face.row_hi, face.lb, face.ub, face.integrality))
         assert -worst.objective == pytest.approx(mip.objective, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_apportionment_is_the_least_integer_deviation(seed):
+    """Largest remainders = brute force over every integer burden vector near the targets."""
+    import itertools
+
+    from backstop.forcegen.model import apportionment
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 5))
+    share = rng.random(n) + 0.05
+    if seed % 3 == 0:  # ties: equal shares
+        share = np.ones(n)
+    share = share / share.sum()
+    total = float(rng.integers(0, 30))
+    best, lo, hi = apportionment(share, total)
+    a = share * total
+    vals = []
+    for b in itertools.product(*[range(int(np.floor(x)) - 2, int(np.floor(x)) + 4) for x in a]):
+        if sum(b) == total:
+            vals.append((float(np.abs(np.array(b) - a).sum()), b))
+    floor = min(v for v, _ in vals)
+    assert best == pytest.approx(floor, abs=1e-9)
+    optimal = {b for v, b in vals if v <= floor + 1e-9}
+    inside = {b for _, b in vals if all(lo[j] <= b[j] <= hi[j] for j in range(n))}
+    assert optimal == inside  # the bounds (with the sum) describe exactly the optimal burden vectors

@@ -43,6 +43,19 @@ def test_range_outside_field_bounds(tmp_path):
     assert "key parameter.3.low" in locs and "greater than or equal to 1" in locs["key parameter.3.low"].message
 
 
+def test_date_range_before_the_reference_history(tmp_path):
+    """A date parameter reaching before the bundled history is a spec error, not failed variants."""
+    ok = TINY.format(samples=4) + '\n[[parameter]]\nname = "as_of"\npath = "scenario.as_of"\nlow = 2025-06-01\nhigh = 2026-01-01\n'
+    plan = load_plan(write_spec(tmp_path, ok))
+    assert any(f.is_date for f in plan.factors)
+    (p,) = problems(tmp_path, ok.replace("low = 2025-06-01", "low = 1990-06-01"))
+    assert p.location == "key parameter.3.low" and p.value == "1990-06-01"
+    assert "outside the bounds of scenario.as_of" in p.message and "2015-01-01" in p.hint
+    fixed = TINY.format(samples=4).replace('"skies.nights" = 2', '"skies.nights" = 2, "scenario.as_of" = 2001-01-01')
+    (p,) = problems(tmp_path, fixed)
+    assert p.location.startswith("key sweep.fixed") and "2015-01-01" in p.hint
+
+
 def test_too_many_variants(tmp_path):
     text = TINY.format(samples=4).replace('seed = 11', 'seed = 11\nmax_variants = 50').replace('method = "lhs"', 'method = "sobol"').replace("samples = 4", "samples = 64")
     (p,) = problems(tmp_path, text)

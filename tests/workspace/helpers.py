@@ -64,3 +64,20 @@ def token(client, name: str) -> dict[str, str]:
     r = client.post("/api/session", json={"name": name, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def get_all(client, path: str, headers: dict, key: str | None = None) -> list:
+    """Every item of a paged list: follows the ``Link: rel="next"`` header (lists) or the ``next`` field
+    (``key`` names the list inside an object answer), page after page. Fails on a non-200 page."""
+    out: list = []
+    url: str | None = path
+    while url:
+        r = client.get(url, headers=headers)
+        assert r.status_code == 200, (url, r.status_code, r.text)
+        if key is None:
+            out.extend(r.json())
+            url = r.links.get("next", {}).get("url")
+        else:
+            out.extend(r.json()[key])
+            url = r.json().get("next")
+    return out

@@ -27,8 +27,8 @@ def ws(tmp_path):
     close(c)
 
 
-def start(c, h, analysis="forcegen", seed=7, **kw):
-    r = c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": analysis, "seed": seed, "quick": True, **kw}, headers=h)
+def start(c, h, analysis="forcegen", seed=7, revision=1, **kw):
+    r = c.post(f"/api/scenarios/ukraine-2025/revisions/{revision}/runs", json={"analysis": analysis, "seed": seed, "quick": True, **kw}, headers=h)
     assert r.status_code == 202, r.text
     return r.json()
 
@@ -45,10 +45,24 @@ def wait(c, h, rid, until=("done", "failed", "cancelled"), seen=None):
     raise AssertionError(f"run {rid} still {info['status']} after the safety net")
 
 
+def small_revision(c, h) -> int:
+    """Revision 2: the bundled scenario with its first 10 pledge lines (a forcegen solve of seconds, not a minute;
+    the same solver path, with gaps and binding restrictions to report)."""
+    import base64
+
+    files = bundled_files_b64()
+    lines = base64.b64decode(files["pledges.csv"]).decode().splitlines(keepends=True)
+    files["pledges.csv"] = base64.b64encode("".join(lines[:11]).encode()).decode()
+    r = c.post("/api/scenarios/ukraine-2025/revisions", json={"files": files, "message": "ten pledges", "base": 1}, headers=h)
+    assert r.status_code == 201, r.text
+    return r.json()["number"]
+
+
 def test_run_completes_with_progress_files_and_byte_identical_results(ws):
     c, h = ws
     seen: list[str] = []
-    a, b = start(c, h["pia"]), start(c, h["pia"])  # the same revision and seed, on two workers at once
+    rev = small_revision(c, h["pia"])
+    a, b = start(c, h["pia"], revision=rev), start(c, h["pia"], revision=rev)  # the same revision and seed, on two workers at once
     assert a["status"] == "queued" and a["marking"].startswith("NOR")
     a = wait(c, h["pia"], a["id"], seen=seen)
     assert a["status"] == "done", a["error"]
@@ -62,6 +76,8 @@ def test_run_completes_with_progress_files_and_byte_identical_results(ws):
     assert ra == rb and a["results_sha256"] == b["results_sha256"]
     cmp = c.get(f"/api/compare?a={a['id']}&b={b['id']}", headers=h["pia"]).json()  # same inputs: no output row changed
     assert "forcegen_gaps" in cmp["frames"] and all(f["changed_rows"] == 0 for f in cmp["frames"].values())
+    fg = results["results"]["forcegen"]  # a real plan: units assigned, gaps left, restrictions that bind
+    assert fg["assignments"] and fg["gaps"] and fg["binding"] and "forcegen_binding" in cmp["frames"]
     # runs are linked to the revision and listed; observers may read but not start; unknown analysis is located
     assert [r["id"] for r in c.get("/api/runs?scenario=ukraine-2025", headers=h["pia"]).json()] == [b["id"], a["id"]]
     assert c.post("/api/scenarios/ukraine-2025/revisions/1/runs", json={"analysis": "forcegen"}, headers=h["obs"]).status_code == 403

@@ -33,25 +33,18 @@ def sweep(
         from backstop.errors import input_error
 
         raise input_error("<cli>", "argument SPEC", "spec", "", "missing sweep spec", "backstop sweep SPEC.toml [SCENARIO] (see examples/sweep-skies.toml)")
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
+    from backstop.sweep.executor import check_ray_address, is_local_ray
     from backstop.sweep.report import write_report
     from backstop.sweep.run import load_plan, run_sweep
 
     plan = load_plan(spec, path)
+    if ray and not is_local_ray(ray):
+        check_ray_address(ray)  # a bad or unreachable address: exit 2 before the progress bar
     for note in plan.notes:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False)
     n_rows, n_var = len(plan.row_ids), len(plan.variants)
     console.print(f"sweep [bold]{plan.spec.sweep.name}[/]: {plan.design.method} design, {len(plan.factors)} factors, {n_rows} rows, {n_var} distinct variants; analyses {', '.join(plan.analyses)}", highlight=False)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=err_console) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("variants", total=n_var, failed=0)
         state = {"failed": 0, "started": False}
 
@@ -76,6 +69,25 @@ def sweep(
         return
     html = write_report(out, result.table, plan)
     console.print(f"[green]wrote[/] {out / 'sweep.parquet'} and {html}")
+
+
+def progress_bar(get_time=None):
+    """The sweep's progress bar: done/total, failures, elapsed time and ETA.
+
+    The ETA is the average pace since the bar started (variants can take minutes each on a large
+    scenario; rich's default 30 s window would then show no estimate at all)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    kw = {"get_time": get_time} if get_time else {}
+    return Progress(*columns, console=err_console, speed_estimate_period=7 * 24 * 3600.0, **kw)
 
 
 def register(app: typer.Typer) -> None:

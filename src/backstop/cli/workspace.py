@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", help="TCP port."),
         demo: bool = typer.Option(False, "--demo", help="Load the bundled scenario and a demo user per role (a fresh demo database unless --db)."),
         https: bool = typer.Option(False, "--https", help="Mark cookies Secure (behind a TLS-terminating proxy)."),
+        jobs: str = typer.Option(None, "--jobs", help="Where analysis runs execute: local (worker processes, default), ray (a local Ray) or ray:ADDRESS (a Ray cluster). Default: $BACKSTOP_JOBS or local."),
+        job_workers: int = typer.Option(None, "--job-workers", min=0, help="Analysis runs at once (default: 2, or 1 on a single core; 0: runs stay queued)."),
     ) -> None:
         """Run the coalition workspace (web pages and JSON API); migrations apply at start."""
         _require_web()
@@ -64,7 +66,7 @@ def register(app: typer.Typer) -> None:
             d.upgrade()
             users = load_demo(d)
             d.dispose()
-        app = create_app(url, https=https)
+        app = create_app(url, https=https, jobs=jobs, job_workers=job_workers)
         console.print(f"backstop workspace on http://{host}:{port}/  (database: {app.state.ws.db.url.split('@')[-1]})")
         for name, nation, role, password in users:
             console.print(f"  demo user {name:10s} {nation}  {role:9s}  password: {password}", highlight=False)

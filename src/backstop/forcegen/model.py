@@ -27,12 +27,23 @@ priority-weighted fill ``sum_k w_r m_k y_k``; (2) subject to optimal fill, minim
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
 
-from backstop.solve import MILP, SAFETY_TIME_S, SolveResult, round_with_proof, solve_highs, weakest
+from backstop.solve import (
+    MILP,
+    SAFETY_TIME_S,
+    SolveResult,
+    Status,
+    feasible_near,
+    relative_gap,
+    round_with_proof,
+    solve_highs,
+    weakest,
+)
 
 INF = np.inf
 LATER_NODES = 30
@@ -392,6 +403,87 @@ def define_burden_window(inst: Instance, lay: Layout, total: float, deviation: f
     return _block(nation, np.arange(K), inst.pair_months, N, lay.n, np.ceil(a - delta - sigma - 1e-9), np.floor(a + delta + sigma + 1e-9))
 
 
+def apportionment(fair_share: np.ndarray, total: float, *, tie_tol: float = 1e-9) -> tuple[float, np.ndarray, np.ndarray]:
+    r"""The least total deviation of integer burdens summing to ``total``, and every burden vector attaining it.
+
+    With targets :math:`a_n = f_n S`, :math:`\ell_n = \lfloor a_n \rfloor`, :math:`\phi_n = a_n - \ell_n`
+    and :math:`U = S - \sum_n \ell_n` (an integer: :math:`\sum_n a_n = S`),
+
+    .. math:: F = \min \Big\{ \sum_n |B_n - a_n| : B \in \mathbb{Z}^N,\ \sum_n B_n = S \Big\}
+
+    is a separable convex resource allocation: the optimum raises the :math:`U` nations with the
+    largest :math:`\phi_n` to :math:`\ell_n + 1` (each raise changes the sum by :math:`1 - 2\phi_n`;
+    any burden beyond :math:`\{\ell_n, \ell_n + 1\}` costs a full unit more; Ibaraki and Katoh,
+    *Resource Allocation Problems*, 1988, ch. 4: the greedy is exact), the largest-remainder
+    apportionment (Hamilton's method).  :math:`F` is a lower bound on the fair-share stage of every
+    plan whose total is :math:`S`, whatever the other constraints.  Ties at the threshold
+    (:math:`\phi_n` equal within ``tie_tol``) leave those nations free in :math:`\{\ell_n, \ell_n + 1\}`;
+    the sum :math:`S` then fixes how many are raised.
+
+    Returns :math:`F` and the burden bounds ``lo, hi`` (integers) of the plans that attain it.
+    """
+    a = np.asarray(fair_share, float) * float(total)
+    ell = np.floor(a + 1e-9)
+    phi = np.clip(a - ell, 0.0, 1.0)
+    n_up = int(round(float(total) - float(ell.sum())))
+    lo, hi = ell.copy(), ell.copy()
+    if n_up <= 0 or len(a) == 0:
+        return float(np.abs(lo - a).sum()), lo, hi
+    order = np.argsort(-phi, kind="stable")
+    thr = phi[order[n_up - 1]]
+    sure = phi > thr + tie_tol
+    tied = np.abs(phi - thr) <= tie_tol
+    lo[sure] += 1.0
+    hi[sure | tied] += 1.0
+    up = np.zeros(len(a), bool)
+    up[order[:n_up]] = True
+    return float(np.abs(ell + up - a).sum()), lo, hi
+
+
+def define_burden_bounds(inst: Instance, lay: Layout, lo: np.ndarray, hi: np.ndarray) -> Block:
+    r"""Each nation's unit-months within bounds: :math:`\ell^B_n \le \sum_{k: n(p_k)=n} m_k y_k \le u^B_n`."""
+    return _block(inst.pledge_nation[inst.pair_p], np.arange(inst.n_pairs), inst.pair_months, inst.n_nations, lay.n, lo, hi)
+
+
+def fair_by_apportionment(inst: Instance, lay: Layout, face: MILP, total: float, notes: list[str], *,
+                          safety_time_s: float = SAFETY_TIME_S) -> tuple[SolveResult, MILP] | None:
+    r"""The fair-share stage proven by the apportionment bound, when a fill-optimal plan attains it.
+
+    Every fill-optimal plan has total :math:`S` (checked by the caller), so :func:`apportionment`'s
+    :math:`F` bounds the stage from below.  The fill-optimal face with each nation's burden held to
+    the bounds that attain :math:`F` (:func:`define_burden_bounds`; no deviation columns, no dense
+    row) is exactly the set of fair-share-optimal plans *if it holds an integer point*: its cost LP
+    gives a centre and :func:`backstop.solve.feasible_near` an integer point near it.  That point
+    is proven optimal (objective :math:`F` = bound); the restricted model is returned as the cost
+    stage's feasible set.  None (the caller falls back to the branch-and-bound stage) when the face
+    has no such point or the repair finds none within its node limit.
+    """
+    t0 = time.perf_counter()
+    best, lo, hi = apportionment(inst.fair_share, total)
+    model = _extend(face, [define_burden_bounds(inst, lay, lo, hi)]).with_c(cost_objective(inst, lay))
+    lp = solve_highs(model, relax=True, safety_time_s=safety_time_s)
+    if lp.status is not Status.OPTIMAL:
+        notes.append("fair-share stage: no fill-optimal plan meets the apportionment bound even fractionally; branch and bound")
+        return None
+    pt = round_with_proof(model, lp, levels=0, safety_time_s=safety_time_s)
+    if pt is None:
+        pt = feasible_near(model, lp.x, levels=2, safety_time_s=safety_time_s)
+    if pt is None:
+        notes.append("fair-share stage: no integer plan found at the apportionment bound; branch and bound")
+        return None
+    y = pt.x[: lay.n_y]
+    dev = float(np.abs(burden(inst, y) - inst.fair_share * total).sum())
+    if dev > best + 1e-7 * max(1.0, best):
+        return None
+    x = pt.x.copy()
+    work_it, work_nodes = lp.iterations + pt.iterations, pt.nodes
+    res = SolveResult(Status.OPTIMAL, dev, x, relative_gap(dev, best), time.perf_counter() - t0,
+                      f"apportionment bound {best:.6g} met; {pt.message}", best, iterations=work_it, nodes=work_nodes,
+                      backend="apportionment bound + repair")
+    notes.append(f"fair-share stage: proven by the apportionment bound {best:.6g} (largest remainders), burdens held for the cost stage")
+    return res, model
+
+
 def optimal_face(model: MILP, relaxation: SolveResult, best: float, *, tol: float = 1e-7) -> tuple[MILP, bool]:
     r"""Restrict ``model`` to the plans whose stage objective can equal ``best`` (reduced-cost fixing).
 
@@ -524,10 +616,18 @@ def solve_lexicographic(
         face, exact = restrict_to_fill_face(inst, lay, m1, res, lp, notes)
         x = _complete(inst, lay, x[: lay.n_y + lay.n_z])
         total = None
+        fill_face = face
         if "fair" in stages:
             face, total = fair_share_face(inst, lay, face, x, notes, safety_time_s=time_limit_s)
             total_fixed = total is not None
         for name in stages[1:]:
+            if name == "fair" and total is not None and len(results) == 1:
+                fast = fair_by_apportionment(inst, lay, fill_face, total, notes, safety_time_s=later_time_s)
+                if fast is not None:
+                    r, face = fast
+                    results.append((name, r))
+                    x = r.x
+                    continue
             c = fair_objective(inst, lay) if name == "fair" else cost_objective(inst, lay)
             r = solve_later_stage(face.with_c(c), x, gap=later_gap, nodes=later_nodes, safety_time_s=later_time_s, options=later_options)
             results.append((name, r))

@@ -105,15 +105,27 @@ def _chosen_wave(wave: str | None, configured: str | None, names: list[str]) -> 
 def _nights(scenario) -> nightfit.Nights:
     """The scenario's night-by-night record (``nights.csv``), or the bundled Air Force record."""
     if not scenario.has("nights"):
-        return nightfit.load_nights()
+        return _bundled_nights()
     rows = [{k: ("" if v is None else str(v)) for k, v in r.model_dump().items()} for r in scenario.rows("nights")]
     return nightfit.parse_nights(rows, "nights.csv", "; ".join(dict.fromkeys(r["source"] for r in rows if r["source"])) or "scenario nights.csv")
+
+
+@lru_cache(maxsize=1)
+def _bundled_nights() -> nightfit.Nights:
+    """The bundled night-by-night record, read once per process (a sweep runs many variants on it)."""
+    return nightfit.load_nights()
+
+
+@lru_cache(maxsize=8)
+def _bundled_fit(at, half_life_days: float) -> nightfit.NightFit:
+    """The night model fitted on the bundled record at ``at`` (deterministic; cached per process)."""
+    return nightfit.fit(_bundled_nights(), at, half_life_days=half_life_days)
 
 
 @lru_cache(maxsize=4)
 def _night_errors(half_life_days: float | None) -> dict:
     """Calibration error of the night model on the bundled record (deterministic; cached)."""
-    return nightfit.evaluate(nightfit.load_nights(), half_life_days=half_life_days)
+    return nightfit.evaluate(_bundled_nights(), half_life_days=half_life_days)
 
 
 def _calibrate(scenario, cfg, waves: dict, assets, bat, trials: int, seed: int, quick: bool) -> tuple[dict, dict, dict]:
@@ -126,7 +138,8 @@ def _calibrate(scenario, cfg, waves: dict, assets, bat, trials: int, seed: int, 
     if cfg.calibration != "nights":
         return data, bats, exponents
     record = _nights(scenario)
-    model = nightfit.fit(record, cfg.calibration_date or scenario.as_of, half_life_days=cfg.calibration_half_life_days)
+    at = cfg.calibration_date or scenario.as_of
+    model = nightfit.fit(record, at, half_life_days=cfg.calibration_half_life_days) if scenario.has("nights") else _bundled_fit(at, cfg.calibration_half_life_days)
     cal_trials = min(trials, 200 if quick else 500)
     for i, (n, w) in enumerate(waves.items()):
         cal = calibration.calibrate(bat, w, assets, calibration.wave_targets(model, w), trials=cal_trials, seed=seed + 7919 * (i + 1))

@@ -16,6 +16,7 @@ Zaporizhzhia and Kherson oblasts, and the occupied Zaporizhzhia NPP are left out
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -113,4 +114,10 @@ def scenario_assets(scenario, min_population: int = 100_000) -> Assets:
     if scenario is not None and scenario.has("sites"):
         df = scenario.frame("sites")
         return assets_from_frame(df)
-    return assets_from_frame(load_assets(min_population))
+    return assets_from_frame(_bundled_assets(min_population).copy())
+
+
+@lru_cache(maxsize=4)
+def _bundled_assets(min_population: int) -> pd.DataFrame:
+    """:func:`load_assets`, read once per process (callers get a copy)."""
+    return load_assets(min_population)

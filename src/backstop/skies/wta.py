@@ -21,10 +21,12 @@ Kumar, Jha and Orlin 2007, Oper. Res. 55(6)).  Construction by round-wise assign
 small instances, maximum-marginal-return greedy; den Broeder, Ellison and Emerling 1959); descent
 by :func:`vlsn_step`: one unit leaves every donor target and the units are put back, at most one
 per target, by an optimal linear assignment on the marginal-return matrix ``S^-_j p_ij`` -- an
-exact search over all cyclic and path exchanges of those units; perturbation by ruin and recreate.
-It stops on work, never on time: :func:`default_rounds` perturbation rounds (or ``max_stall``
-rounds without improvement); a wall-clock ``time_limit`` is only a safety net, reported as status
-``time_limit`` when it fires.  Same instance and seed, same answer on any machine.
+exact search over all cyclic and path exchanges of those units -- then by single-unit moves and
+two-unit swaps applied in batches on disjoint targets; perturbation by ruin and recreate, in
+several independent chains seeded from the one seed.  It stops on work, never on time:
+:func:`default_rounds` perturbation rounds (or ``max_stall`` rounds without improvement); a
+wall-clock ``time_limit`` is only a safety net, reported as status ``time_limit`` when it fires.
+Same instance and seed, same answer on any machine.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from backstop.solve import Status, result_from_highs
 
 _TINY = 1e-300
 SMALL = 20_000
-"""Weapon-target pairs up to which the heuristic adds the move/swap local search to every descent."""
+"""Weapon-target pairs up to which the first chain also starts from maximum-marginal-return greedy."""
 
 
 @dataclass(frozen=True)
@@ -284,13 +286,13 @@ SAFETY_TIME_S = 120.0
 def default_rounds(inst: WTAInstance) -> int:
     """Default work budget of the heuristic: perturbation rounds of the iterated local search.
 
-    Calibrated to about one second of one core on the anchors (50 x 100 to 300 x 600, one to
-    three units per type): the cost of a round grows with the weapon-target pairs and, more
-    slowly, with the units per type, so the rounds fall with ``m n sqrt(u)`` (from 400 to at
-    least 8)."""
+    The cost of a round grows with the weapon-target pairs and, more slowly, with the units per
+    type, so the rounds fall with ``m n sqrt(u)`` (from 400 to at least 10).  Calibrated for
+    quality first (all 18 anchors, 50 x 100 to 300 x 600, within 0.5 % of the best known value):
+    about 0.5-2 s of one core on the x1/x2 anchors, more on the x3 ones (docs/benchmarks.md)."""
     m, n = inst.shape
     units = max(1.0, float(np.mean(inst.units))) if m else 1.0
-    return int(max(8, min(400, round(2.4e6 / max(1.0, m * n * units**0.5)))))
+    return int(max(10, min(400, round(4.8e6 / max(1.0, m * n * units**0.5)))))
 
 
 def _max_matching(gain: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -350,40 +352,198 @@ def vlsn_step(inst: WTAInstance, x: np.ndarray, s: np.ndarray, q: np.ndarray, do
     return False
 
 
-def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, deadline: float | None = None, patience: int = 3) -> np.ndarray:
-    """Repeat :func:`vlsn_step`, alternating donors (all targets / targets with two or more
-    units), until ``patience`` steps in a row bring no improvement."""
+def _batch_moves(inst: WTAInstance, x: np.ndarray, s: np.ndarray, q: np.ndarray, tol: float) -> int:
+    """Apply improving single-unit moves on disjoint targets at once, in place; the number applied.
+
+    Move ``(i: j -> k)``: one unit of type ``i`` leaves target ``j`` for ``k`` (or a spare unit of
+    type ``i`` goes to ``k``), objective change ``S_j (1/q_ij - 1) - S_k p_ik``.  For every
+    assigned (type, target) pair the best destination is found from the two largest ``S_k p_ik``
+    of its type; the improving moves are applied best first while they touch targets no earlier
+    move of the batch touched, so each change is exactly the one evaluated."""
+    m, n = x.shape
+    if n < 2:
+        return 0
+    p = inst.p
+    gain = s[None, :] * p  # objective drop when one more unit of type i hits k
+    rows = np.arange(m)
+    top2 = np.argpartition(-gain, 1, axis=1)[:, :2]
+    g0, g1 = gain[rows, top2[:, 0]], gain[rows, top2[:, 1]]
+    sw = g1 > g0
+    first = np.where(sw, top2[:, 1], top2[:, 0])
+    second = np.where(sw, top2[:, 0], top2[:, 1])
+    best, runner = np.maximum(g0, g1), np.minimum(g0, g1)
+    ii, jj = np.nonzero(x)
+    same = first[ii] == jj
+    kk = np.where(same, second[ii], first[ii])
+    d = s[jj] * (1.0 / q[ii, jj] - 1.0) - np.where(same, runner[ii], best[ii])
+    spare = np.flatnonzero(inst.units - x.sum(axis=1) > 0)
+    ci = np.concatenate([ii, spare])
+    cj = np.concatenate([jj, np.full(len(spare), -1)])
+    ck = np.concatenate([kk, first[spare]])
+    cd = np.concatenate([d, -best[spare]])
+    good = np.flatnonzero(cd < -tol)
+    if len(good) == 0:
+        return 0
+    good = good[np.argsort(cd[good], kind="stable")]
+    touched = np.zeros(n, dtype=bool)
+    applied = 0
+    for a in good.tolist():
+        i, j, k = int(ci[a]), int(cj[a]), int(ck[a])
+        if touched[k] or (j >= 0 and touched[j]):
+            continue
+        if j >= 0:
+            x[i, j] -= 1
+            s[j] /= q[i, j]
+            touched[j] = True
+        x[i, k] += 1
+        s[k] *= q[i, k]
+        touched[k] = True
+        applied += 1
+        if j < 0:
+            break  # the spare counts changed: re-evaluate
+    return applied
+
+
+SWAP_UNITS = 1200
+"""Assigned (type, target) pairs up to which the descent also evaluates every swap (a U x U matrix)."""
+
+
+def _batch_swaps(inst: WTAInstance, x: np.ndarray, s: np.ndarray, q: np.ndarray, tol: float) -> int:
+    """Apply improving swaps on disjoint targets at once, in place; the number applied.
+
+    Swap: a unit of type ``a`` on target ``j`` and one of type ``b`` on ``k`` exchange targets,
+    objective change ``S_j (q_bj / q_aj - 1) + S_k (q_ak / q_bk - 1)``, evaluated for every pair
+    of assigned (type, target) pairs at once."""
+    ii, jj = np.nonzero(x)
+    u = len(ii)
+    if u < 2 or u > SWAP_UNITS:
+        return 0
+    sa = s[jj]
+    # [a, b]: change at a's target when b's unit replaces a's there; pairs of one type or one target
+    # never improve (the change is 0, or S_j (r + 1/r - 2) >= 0), so no pair needs masking
+    half = (q[ii][:, jj].T * (sa / q[ii, jj])[:, None]) - sa[:, None]
+    d = half + half.T
+    good = np.flatnonzero(d < -tol)
+    good = good[good // u < good % u]  # each unordered pair once
+    if len(good) == 0:
+        return 0
+    good = good[np.argsort(d.flat[good], kind="stable")]
+    touched = np.zeros(x.shape[1], dtype=bool)
+    applied = 0
+    for f in good.tolist():
+        a, b = divmod(f, u)
+        ja, jb = int(jj[a]), int(jj[b])
+        if touched[ja] or touched[jb]:
+            continue
+        ia, ib = int(ii[a]), int(ii[b])
+        x[ia, ja] -= 1
+        x[ib, jb] -= 1
+        x[ia, jb] += 1
+        x[ib, ja] += 1
+        s[ja] = s[ja] / q[ia, ja] * q[ib, ja]
+        s[jb] = s[jb] / q[ib, jb] * q[ia, jb]
+        touched[ja] = touched[jb] = True
+        applied += 1
+    return applied
+
+
+ACCEPT = 0.0
+"""A chain walks on from a perturbed solution up to this share worse than its current one."""
+MODES = 3
+"""Donor sets the descent's matchings cycle through: all targets, stacked targets, a random half."""
+
+
+def vlsn_descent(inst: WTAInstance, x: np.ndarray, rng: np.random.Generator, *, deadline: float | None = None, patience: int = 2) -> np.ndarray:
+    """Descent to a local optimum of three neighbourhoods.
+
+    1. :func:`vlsn_step`, alternating donors (all targets / targets with two or more units),
+       until ``patience`` matching steps in a row bring no improvement;
+    2. then moves of one unit (and spare units placed), applied in batches (:func:`_batch_moves`),
+       or else swaps of two units of different types (:func:`_batch_swaps`); after any of
+       these the matchings start again.  It stops when neither 1 nor 2 improves."""
     q = np.clip(1.0 - inst.p, _TINY, 1.0)
     logq = np.log(q)
     x = x.copy()
     s = _survival(inst, x, logq)
     n = x.shape[1]
+    tol = 1e-12 * max(1.0, float(inst.values.sum()))
     fail = it = 0
-    while fail < patience and (deadline is None or time.perf_counter() < deadline):
+    while deadline is None or time.perf_counter() < deadline:
         it += 1
-        donors = np.arange(n) if it % 2 else np.nonzero(x.sum(axis=0) >= 2)[0]
-        if len(donors) and vlsn_step(inst, x, s, q, donors, rng):
-            fail = 0
-        else:
-            fail += 1
         if it % 50 == 0:
             s = _survival(inst, x, logq)  # guard against drift of the running products
+        mode = it % MODES
+        if mode == 1:
+            donors = np.arange(n)
+        elif mode == 2:
+            donors = np.flatnonzero(x.sum(axis=0) >= 2)
+        else:  # a random half of the targets: units may leave a target for good, or stack on another
+            donors = np.flatnonzero(rng.random(n) < 0.5)
+        if len(donors) and vlsn_step(inst, x, s, q, donors, rng):
+            fail = 0
+            continue
+        fail += 1
+        if fail < patience:
+            continue
+        if _batch_moves(inst, x, s, q, tol) or _batch_swaps(inst, x, s, q, tol):
+            fail = 0  # moved by a move or a swap: the matchings get another chance
+            continue
+        break
     return x
 
 
-def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: int = 200, ruin: float | tuple[float, ...] = 0.1,
-                    seed: int = 0, time_limit: float | None = None) -> WTASolution:
-    """Iterated very-large-scale-neighbourhood search (VLSN; Ahuja et al. 2007).
+CHAINS = 8
+"""Independent chains of the iterated local search (restarts with seeds derived from ``seed``)."""
+CHAIN_ROUNDS = 10
+"""Fewest perturbation rounds per chain: a smaller budget runs fewer chains."""
 
-    1. Construction: round-wise assignment (:func:`assignment_rounds`); on small instances
-       (``m n <= SMALL``) also maximum-marginal-return greedy, keeping the better after descent.
-    2. Descent: :func:`vlsn_descent` (matching-based cyclic and path exchanges), then, on small
-       instances, the move/swap local search (:func:`local_search`).
+
+def _ils_chain(inst: WTAInstance, rng: np.random.Generator, rounds: int, max_stall: int, shares: tuple, deadline: float, both: bool) -> tuple[np.ndarray, float, int]:
+    """One chain of the iterated local search: construction, descent, then ``rounds`` perturbations
+    (or ``max_stall`` in a row without improvement); returns (assignment, objective, rounds run)."""
+    best, obj = None, np.inf
+    for build in (assignment_rounds, greedy_mmr) if both else (assignment_rounds,):
+        x = vlsn_descent(inst, build(inst), rng, deadline=deadline, patience=4)
+        o = objective(inst, x)
+        if o < obj:
+            best, obj = x, o
+    x, cur = best, obj
+    stall = it = 0
+    while it < rounds and stall < max_stall and time.perf_counter() < deadline:
+        it += 1
+        y = ruin_recreate(inst, x, rng, float(shares[it % len(shares)]))
+        y = vlsn_descent(inst, y, rng, deadline=deadline, patience=2)
+        o = objective(inst, y)
+        if o < obj * (1 - 1e-12):
+            best, obj, stall = y, o, 0
+        else:
+            stall += 1
+        if o < cur * (1 + ACCEPT):  # the walk may step to a slightly worse solution
+            x, cur = y, o
+    return best, obj, it
+
+
+def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: int = 200, ruin: float | tuple[float, ...] = (0.05, 0.1, 0.2, 0.3),
+                    seed: int = 0, time_limit: float | None = None, restarts: int | None = None) -> WTASolution:
+    """Iterated very-large-scale-neighbourhood search (VLSN; Ahuja et al. 2007), in independent chains.
+
+    The ``rounds`` perturbations (default :func:`default_rounds`) are shared among up to
+    :data:`CHAINS` independent chains, each with its own generator seeded from ``seed``
+    (``SeedSequence.spawn``); the best chain's answer is returned.  The first chain takes at least
+    ``2 CHAIN_ROUNDS`` rounds and what the others leave, the others :data:`CHAIN_ROUNDS` each
+    (``restarts``: that many chains with equal shares).  Some anchors need one long chain (100x200x2 leaves its 0.555 % basin after
+    about 30 rounds), others several short ones (on 150x300x3, ten rounds end anywhere between
+    0.27 % and 1.5 % above the best known value depending on the chain, and sixty rounds of one
+    chain are no better than thirty).  Each chain:
+
+    1. Construction: round-wise assignment (:func:`assignment_rounds`); in the first chain on small
+       instances (``m n <= SMALL``) also maximum-marginal-return greedy, keeping the better.
+    2. Descent: :func:`vlsn_descent` (matching-based cyclic and path exchanges, then batched moves
+       and swaps).
     3. Iterated local search (Lourenco, Martin and Stuetzle 2003): ruin and recreate
        (:func:`ruin_recreate`, a share ``ruin`` of the targets, cycling through the shares when
-       several are given: small ruins refine, large ones leave a basin), descent, keep if better; stops
-       after ``rounds`` perturbations (default :func:`default_rounds`) or ``max_stall`` in a row
-       without improvement.
+       several are given: small ruins refine, large ones leave a basin), descent, keep if better;
+       stops after its rounds or ``max_stall`` in a row without improvement.
 
     Every stop is a count of work, so a fixed ``seed`` gives the same answer on an idle and on a
     loaded machine.  ``time_limit`` [s] (default :data:`SAFETY_TIME_S`) is only a safety net:
@@ -392,31 +552,18 @@ def solve_heuristic(inst: WTAInstance, *, rounds: int | None = None, max_stall: 
     t0 = time.perf_counter()
     deadline = t0 + (SAFETY_TIME_S if time_limit is None else time_limit)
     rounds = default_rounds(inst) if rounds is None else int(rounds)
-    rng = np.random.default_rng(seed)
-    m, n = inst.shape
-    small = m * n <= SMALL
-    best, obj = None, np.inf
-    for build in (assignment_rounds, greedy_mmr) if small else (assignment_rounds,):
-        x = vlsn_descent(inst, build(inst), rng, deadline=deadline, patience=4)
-        if small:
-            x = local_search(inst, x, deadline=deadline)
-        o = objective(inst, x)
-        if o < obj:
+    others = min(CHAINS - 1, max(0, rounds - 2 * CHAIN_ROUNDS) // CHAIN_ROUNDS) if restarts is None else max(0, int(restarts) - 1)
+    budgets = [rounds - others * CHAIN_ROUNDS] + [CHAIN_ROUNDS] * others if restarts is None else [rounds // (others + 1) + (c < rounds % (others + 1)) for c in range(others + 1)]
+    shares = (ruin,) if np.isscalar(ruin) else tuple(ruin)
+    best, obj, it = None, np.inf, 0
+    for c, child in enumerate(np.random.SeedSequence(seed).spawn(len(budgets))):
+        rng = np.random.default_rng(child)  # a seed derived from ``seed`` for each chain
+        budget = budgets[c]
+        x, o, done = _ils_chain(inst, rng, budget, max_stall, shares, deadline, both=False)
+        it += done
+        if o < obj * (1 - 1e-12):
             best, obj = x, o
     x = best
-    shares = (ruin,) if np.isscalar(ruin) else tuple(ruin)
-    stall = it = 0
-    while it < rounds and stall < max_stall and time.perf_counter() < deadline:
-        it += 1
-        y = ruin_recreate(inst, x, rng, float(shares[it % len(shares)]))
-        y = vlsn_descent(inst, y, rng, deadline=deadline, patience=2)
-        if small:
-            y = local_search(inst, y, deadline=deadline)
-        o = objective(inst, y)
-        if o < obj * (1 - 1e-12):
-            x, obj, stall = y, o, 0
-        else:
-            stall += 1
     hit = time.perf_counter() >= deadline
     return WTASolution(x=x, objective=obj, lower_bound=0.0, status=Status.TIME_LIMIT if hit else Status.FEASIBLE,
                        method="heuristic (iterated VLSN)", runtime_s=time.perf_counter() - t0, iterations=it, time_limit_hit=hit)

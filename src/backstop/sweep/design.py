@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -66,9 +65,13 @@ class Factor:
         elif self.dist == "loguniform":
             x = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
         elif self.dist == "triangular":
+            from scipy import stats
+
             mode = (lo + hi) / 2 if self.mode is None else self.mode
             x = float(stats.triang.ppf(u, (mode - lo) / (hi - lo), loc=lo, scale=hi - lo))
         else:  # truncated normal
+            from scipy import stats
+
             mu = (lo + hi) / 2 if self.mean is None else self.mean
             sd = (hi - lo) / 6 if self.sd is None else self.sd
             x = float(stats.truncnorm.ppf(u, (lo - mu) / sd, (hi - mu) / sd, loc=mu, scale=sd))

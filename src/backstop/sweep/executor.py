@@ -56,7 +56,7 @@ def _call(fn: Callable[[Any], Any], key: str, payload: Any) -> Outcome:
         return Outcome(key, None, f"{type(exc).__name__}: {exc}".strip(), traceback.format_exc(limit=8))
 
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 """Worker processes run one thread each for BLAS/OpenMP (workers, not threads, use the cores)."""
 
 
@@ -184,7 +184,41 @@ def import_ray():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return require("ray", "scale", "Running sweeps on Ray")
+        return require("ray", "scale", "Running sweeps or workspace jobs on Ray")
+
+
+def ray_init(address: str = "auto", workers: int | None = None):
+    """Connect to Ray, starting a private local one when ``address`` is ``auto``/``local``/empty.
+
+    Returns ``(ray, started, cluster_cpus)``; ``started`` is True when this call connected (started a
+    local Ray or joined a cluster): the caller shuts that connection down on close. Already connected:
+    reuses that connection. A cluster address is checked first (:func:`check_ray_address`) and a failed
+    join is an :class:`InputError` naming ``--ray``. Shared by the sweeps' :class:`RayExecutor` and the
+    workspace's job backend (``backstop.workspace.jobs.RayBackend``).
+    """
+    import warnings
+
+    local = is_local_ray(address)
+    if not local:
+        check_ray_address(address)
+    ray = import_ray()
+    started = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if not ray.is_initialized():
+            if local:
+                n = max(1, int(workers or os.cpu_count() or 1))
+                ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, logging_level="ERROR", configure_logging=True)
+            else:
+                try:
+                    ray.init(address=address, log_to_driver=False, logging_level="ERROR")
+                except Exception as exc:  # ray raises ConnectionError, ValueError, RuntimeError...
+                    if ray.is_initialized():
+                        ray.shutdown()
+                    raise _ray_problem(address, f"could not join the Ray cluster: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")) from None
+            started = True
+        n_cpu = int(ray.cluster_resources().get("CPU", 1))
+    return ray, started, n_cpu
 
 
 class RayExecutor(Executor):
@@ -199,21 +233,8 @@ class RayExecutor(Executor):
     name = "ray"
 
     def __init__(self, address: str = "auto", workers: int | None = None, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> None:
-        import warnings
-
-        ray = import_ray()
+        ray, self._started, n_cpu = ray_init(address, workers)
         self._ray = ray
-        self._started = False
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if not ray.is_initialized():
-                if address in ("auto", "local", ""):
-                    n = max(1, int(workers or os.cpu_count() or 1))
-                    ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, logging_level="ERROR", configure_logging=True)
-                    self._started = True
-                else:
-                    ray.init(address=address, log_to_driver=False, logging_level="ERROR")
-            n_cpu = int(ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, int(workers or n_cpu))
         actor = ray.remote(num_cpus=1)(_RayWorker)
         self._actors = [actor.remote(initializer, initargs) for _ in range(self.workers)]
@@ -254,6 +275,42 @@ class RayExecutor(Executor):
         if self._started and self._ray.is_initialized():
             self._ray.shutdown()
             self._started = False
+
+
+def is_local_ray(address: str | None) -> bool:
+    """``--ray auto`` (or ``local``): start a private local Ray rather than join a cluster."""
+    return (address or "").strip().lower() in ("auto", "local", "")
+
+
+def _ray_problem(address: str, message: str):
+    from backstop.errors import InputError, Problem
+
+    return InputError([Problem("<cli>", "option --ray", "ray", address, message, "start a head with `ray start --head --port=PORT` and give HOST:PORT (or ray://HOST:10001 for Ray Client); --ray auto starts a local Ray")])
+
+
+def check_ray_address(address: str, timeout_s: float = 5.0) -> None:
+    """Check that ``--ray ADDRESS`` names a reachable cluster before anything runs.
+
+    ``HOST:PORT`` (the head's GCS port, 6379 by default) or ``ray://HOST:PORT`` (Ray Client, 10001).
+    A malformed address or a port nobody listens on raises :class:`~backstop.errors.InputError`
+    at once, instead of Ray's retries and traceback.
+    """
+    import socket
+
+    rest = address.strip()
+    if rest.startswith("ray://"):
+        rest = rest[len("ray://"):]
+    elif "://" in rest:
+        raise _ray_problem(address, f"unknown scheme '{rest.split('://', 1)[0]}'")
+    host, sep, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise _ray_problem(address, "not a Ray address (expected HOST:PORT, ray://HOST:PORT or auto)")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        raise _ray_problem(address, f"no Ray cluster reachable there ({exc.strerror or exc})") from None
 
 
 def make_executor(workers: int = 1, ray: str | None = None, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Executor:

@@ -4,61 +4,26 @@ Sections: the sweep (parameters, design, failures), what the conclusions hang on
 charts for one-at-a-time designs, Sobol indices for Sobol designs, rank correlations otherwise),
 distributions of each output, and where the plan fails (PRIM boxes for each threshold).
 :func:`hang_on_section` gives the same findings as one section for ``backstop assess --sweep``.
-Charts reuse :mod:`backstop.report.charts` (matplotlib to inline SVG, no JavaScript).
+Charts reuse :mod:`backstop.report.charts` (matplotlib to inline SVG, no JavaScript); the markup is
+the report's autoescaped Jinja templates (``report/templates/sweep.html.j2`` and
+``sections/sweep_*.html.j2``, with the report's macros): this module prepares plain data, and the only
+markup it passes in is matplotlib's SVG, marked trusted with :func:`backstop.report.html.svg`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from backstop.report.charts import PALETTE, STYLE, new_figure, to_svg
-from backstop.report.html import fmt
+from backstop.report.html import environment, render_template, svg, table
 from backstop.sweep import analysis as an
-
-
-def esc(value: object) -> str:
-    """HTML-escaped text of a value."""
-    return escape("" if value is None else str(value))
-
-
-def bullets(items: list[str]) -> str:
-    """An unordered list of escaped sentences."""
-    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
-
-
-def figure(svg: str, caption: str = "") -> str:
-    """A figure holding an inline SVG (matplotlib's, from :func:`backstop.report.charts.to_svg`)."""
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f"<figure>{svg}{cap}</figure>"
-
-
-def badge(text: str, kind: str = "info") -> str:
-    """A coloured label (the report's CSS classes ok, warn, bad, info)."""
-    return f"<span class='badge {esc(kind)}'>{esc(text)}</span>"
-
-
-def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str = "", columns: list[str] | None = None) -> str:
-    """An escaped HTML table of a frame (the report's ``data`` table style), at most ``max_rows`` rows."""
-    if columns:
-        df = df[[c for c in columns if c in df.columns]]
-    head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
-    body = []
-    for row in df.head(max_rows).itertuples(index=False):
-        cells = []
-        for v in row:
-            num = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-            cells.append(f"<td class='num'>{esc(fmt(float(v) if isinstance(v, np.floating) else v))}</td>" if num else f"<td>{esc(fmt(v))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    more = f"<p class='muted'>{len(df) - max_rows:,} more rows.</p>" if len(df) > max_rows else ""
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<div class='tablewrap'><table class='data'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
 
 
 def _tornado_svg(t: pd.DataFrame, output: str, unit: str) -> str:
@@ -188,10 +153,9 @@ def _lead(kind: str, frame: pd.DataFrame) -> str:
     return f"{r['factor']} (rank correlation {r['rho']:+.2f})"
 
 
-def hang_on_html(tab: pd.DataFrame, meta: dict[str, Any], f: dict[str, Any] | None = None, *, charts: bool = True) -> str:
-    """'What the conclusions hang on': the leading parameter of each output, charts, and where the plan fails."""
-    f = f or findings(tab, meta)
-    units = meta.get("units", {})
+def hang_on_items(f: dict[str, Any]) -> list[str]:
+    """The sentences of 'what the conclusions hang on': the leading parameter of each output, and
+    where the plan fails (one per threshold)."""
     items = []
     steady = []
     for o in f["outputs"]:
@@ -212,15 +176,34 @@ def hang_on_html(tab: pd.DataFrame, meta: dict[str, Any], f: dict[str, Any] | No
             items.append(f"The plan fails ({label}) in {d['share']:.0%} of the variants; most failures ({b.coverage:.0%}, density {b.density:.0%}) lie where " + " and ".join(b.describe() or ["anywhere"]) + ".")
         else:
             items.append(f"The plan never fails ({label}) over the swept ranges.")
-    parts = [bullets(items)]
-    if charts:
-        for o in [o for o in f["outputs"] if o not in f.get("constant", ())][:8]:
+    return items
+
+
+def _hang_charts(f: dict[str, Any], meta: dict[str, Any]) -> list[Markup]:
+    units = meta.get("units", {})
+    out = []
+    for o in _varying(f)[:8]:
+        kind, frame = f["sensitivity"][o]
+        if not len(frame):
+            continue
+        out.append(svg(_tornado_svg(frame, o, units.get(o.split(".")[0], "")) if kind == "tornado" else _indices_svg(frame, o) if kind == "sobol" else _corr_svg(frame, o)))
+    return out
+
+
+def _varying(f: dict[str, Any]) -> list[str]:
+    return [o for o in f["outputs"] if o not in f.get("constant", ())]
+
+
+def hang_on_html(tab: pd.DataFrame, meta: dict[str, Any], f: dict[str, Any] | None = None, *, charts: bool = True, tables: bool = False, intro: dict | None = None) -> Markup:
+    """'What the conclusions hang on' (autoescaped template): sentences, charts, optionally the tables."""
+    f = f or findings(tab, meta)
+    frames = []
+    if tables:
+        for o in _varying(f)[:8]:
             kind, frame = f["sensitivity"][o]
-            if not len(frame):
-                continue
-            svg = _tornado_svg(frame, o, units.get(o.split(".")[0], "")) if kind == "tornado" else _indices_svg(frame, o) if kind == "sobol" else _corr_svg(frame, o)
-            parts.append(figure(svg))
-    return "\n".join(parts)
+            cols = {"tornado": ["factor", "low", "high", "out_low", "out_high", "swing"], "sobol": ["factor", "S1", "S1_conf", "ST", "ST_conf"], "rank": ["factor", "rho"]}[kind]
+            frames.append(table(frame, columns=cols, caption=f"{o}: {'tornado' if kind == 'tornado' else 'Sobol indices' if kind == 'sobol' else 'rank correlations (screening; use a sobol design for a variance decomposition)'}", max_rows=20))
+    return render_template("sections/sweep_hang.html.j2", intro=intro, items=hang_on_items(f), charts=_hang_charts(f, meta) if charts else [], tables=frames)
 
 
 def _parameters_table(meta: dict[str, Any]) -> pd.DataFrame:
@@ -231,71 +214,55 @@ def _parameters_table(meta: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sections(tab: pd.DataFrame, meta: dict[str, Any]) -> list[dict[str, str]]:
-    """The sections of sweep.html (id, title, html)."""
+def sections(tab: pd.DataFrame, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sections of sweep.html (id, title, html: rendered by the autoescaped templates)."""
     f = findings(tab, meta)
     spec = meta["spec"]
     failed = tab[tab["status"] != "ok"]
     units = meta.get("units", {})
-    head = [
-        f"<p>{esc(spec['sweep'].get('description') or '')}</p>",
-        f"<p>Scenario <b>{esc(meta['scenario'])}</b>; analyses {esc(', '.join(spec['sweep']['analyses']))} ({'quick' if spec['sweep']['quick'] else 'full'} mode); "
-        f"design <b>{esc(meta['method'])}</b>: {len(tab):,} rows, {tab['variant_id'].nunique():,} distinct variants, {len(meta['factors'])} factors. "
-        + (badge(f"{len(failed)} failed", "bad") if len(failed) else badge("no failures", "ok")) + "</p>",
-        table(_parameters_table(meta), caption="Uncertain parameters"),
-    ]
-    if spec["sweep"].get("fixed"):
-        head.append("<p class='muted'>Fixed in every variant: " + esc(", ".join(f"{k} = {v}" for k, v in spec["sweep"]["fixed"].items())) + "</p>")
-    for n in meta.get("notes", []) + f["notes"]:
-        head.append(f"<p class='muted'>{esc(n)}</p>")
-    out = [{"id": "sweep", "title": "The sweep", "html": "\n".join(head)}]
-    hang = [hang_on_html(tab, meta, f)]
-    for o in [o for o in f["outputs"] if o not in f["constant"]][:8]:
-        kind, frame = f["sensitivity"][o]
-        cols = {"tornado": ["factor", "low", "high", "out_low", "out_high", "swing"], "sobol": ["factor", "S1", "S1_conf", "ST", "ST_conf"], "rank": ["factor", "rho"]}[kind]
-        hang.append(table(frame, columns=cols, caption=f"{o}: {'tornado' if kind == 'tornado' else 'Sobol indices' if kind == 'sobol' else 'rank correlations (screening; use a sobol design for a variance decomposition)'}", max_rows=20))
-    out.append({"id": "hang", "title": "What the conclusions hang on", "html": "\n".join(hang)})
-    dist = [table(f["distributions"], caption="Outputs over the design (failed variants left out)", max_rows=60)]
+    overview = render_template(
+        "sections/sweep_overview.html.j2",
+        description=spec["sweep"].get("description") or "",
+        scenario=meta["scenario"], analyses=", ".join(spec["sweep"]["analyses"]), mode="quick" if spec["sweep"]["quick"] else "full",
+        method=meta["method"], rows=len(tab), variants=int(tab["variant_id"].nunique()), factors=len(meta["factors"]),
+        status=(f"{len(failed)} failed", "bad") if len(failed) else ("no failures", "ok"),
+        parameters=table(_parameters_table(meta), caption="Uncertain parameters"),
+        fixed=", ".join(f"{k} = {v}" for k, v in spec["sweep"].get("fixed", {}).items()),
+        notes=list(meta.get("notes", [])) + list(f["notes"]),
+    )
+    out = [{"id": "sweep", "title": "The sweep", "html": overview}]
+    out.append({"id": "hang", "title": "What the conclusions hang on", "html": hang_on_html(tab, meta, f, tables=True)})
     ok = tab[tab["status"] == "ok"]
     thr = spec.get("threshold", [])
-    figs = [_hist_svg(ok[o].to_numpy(float)[np.isfinite(ok[o].to_numpy(float))], o, units.get(o.split(".")[0], ""), [t for t in thr if t["output"] == o]) for o in f["outputs"][:12]]
-    dist.append("<div class='grid'>" + "".join(figure(s) for s in figs) + "</div>")
-    out.append({"id": "distributions", "title": "Distributions", "html": "\n".join(dist)})
-    disc = []
+    hists = []
+    for o in f["outputs"][:12]:
+        v = ok[o].to_numpy(float)
+        hists.append(svg(_hist_svg(v[np.isfinite(v)], o, units.get(o.split(".")[0], ""), [t for t in thr if t["output"] == o])))
+    out.append({"id": "distributions", "title": "Distributions", "html": render_template("sections/sweep_distributions.html.j2", quantiles=table(f["distributions"], caption="Outputs over the design (failed variants left out)", max_rows=60), charts=hists)})
+    boxes = []
     for d in f["discovery"]:
         t = d["threshold"]
-        label = t.get("label") or f"{t['output']} {t['op']} {t['value']:g}"
         b = d["box"]
-        disc.append(f"<h3>{esc(label)}</h3><p>{d['failing']:,} of {d['n']:,} variants fail ({d['share']:.0%}).</p>")
-        if d["failing"]:
-            disc.append(bullets([f"Box: {' and '.join(b.describe()) or 'the whole space'}.", f"Coverage {b.coverage:.0%} of the failures; density {b.density:.0%} of the variants in the box fail; mass {b.mass:.0%} of all variants."]))
-    if not disc:
-        disc.append("<p class='muted'>No [[threshold]] in the spec: add one (e.g. fill_pct &lt; 80) to find where the plan fails.</p>")
-    out.append({"id": "discovery", "title": "Where the plan fails (scenario discovery, PRIM)", "html": "\n".join(disc)})
+        boxes.append({
+            "label": t.get("label") or f"{t['output']} {t['op']} {t['value']:g}", "failing": int(d["failing"]), "n": int(d["n"]), "share": float(d["share"]),
+            "lines": [f"Box: {' and '.join(b.describe()) or 'the whole space'}.", f"Coverage {b.coverage:.0%} of the failures; density {b.density:.0%} of the variants in the box fail; mass {b.mass:.0%} of all variants."] if d["failing"] else [],
+        })
+    out.append({"id": "discovery", "title": "Where the plan fails (scenario discovery, PRIM)", "html": render_template("sections/sweep_discovery.html.j2", boxes=boxes)})
     if len(failed):
-        out.append({"id": "failed", "title": "Failed variants", "html": table(failed[["row", "variant_id", "error"]], caption="Each failed variant with its error", max_rows=50)})
+        out.append({"id": "failed", "title": "Failed variants", "html": render_template("sections/sweep_failed.html.j2", failed=table(failed[["row", "variant_id", "error"]], caption="Each failed variant with its error", max_rows=50))})
     return out
 
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{css}
-.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: .5rem; }}</style></head>
-<body><header><h1>{title}</h1><p class="muted">backstop sweep, generated {generated}. Offline: no scripts, no network.</p>
-<nav>{nav}</nav></header>
-<main>{body}</main></body></html>
-"""
-
-
 def render(tab: pd.DataFrame, meta: dict[str, Any]) -> str:
-    """sweep.html as one string."""
-    css = (resources.files("backstop.report") / "templates" / "report.css").read_text(encoding="utf-8")
-    secs = sections(tab, meta)
+    """sweep.html as one string (the report's CSS, inline SVG, no scripts)."""
+    from backstop import __version__
+
+    css = Markup((resources.files("backstop.report") / "templates" / "report.css").read_text(encoding="utf-8"))
     title = meta["spec"]["sweep"].get("title") or f"Sweep {meta['spec']['sweep']['name']}"
-    nav = "".join(f"<a href='#{s['id']}'>{esc(s['title'])}</a> " for s in secs)
-    body = "\n".join(f"<section class='card' id='{s['id']}'><h2>{esc(s['title'])}</h2>\n{s['html']}</section>" for s in secs)
-    return PAGE.format(title=esc(title), css=css, nav=nav, body=body, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    return environment().get_template("sweep.html.j2").render(
+        title=title, css=css, sections=sections(tab, meta), version=__version__,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
 
 
 def write_report(out: str | Path, tab: pd.DataFrame, plan_or_meta: Any) -> Path:
@@ -312,10 +279,10 @@ def write_report(out: str | Path, tab: pd.DataFrame, plan_or_meta: Any) -> Path:
     return path
 
 
-def hang_on_section(path: str | Path) -> dict[str, str]:
+def hang_on_section(path: str | Path) -> dict[str, Any]:
     """The 'what the conclusions hang on' section of the assess report, from a sweep table."""
     from backstop.sweep.store import read_sweep
 
     tab, meta = read_sweep(path)
-    intro = f"<p>From the sweep <b>{esc(meta['spec']['sweep']['name'])}</b> ({esc(meta['method'])} design, {len(tab):,} variants of {esc(meta['scenario'])}; full results in sweep.html).</p>"
-    return {"name": "sweep", "title": "What the conclusions hang on", "html": intro + hang_on_html(tab, meta), "status": ""}
+    intro = {"name": meta["spec"]["sweep"]["name"], "method": meta["method"], "rows": len(tab), "scenario": meta["scenario"]}
+    return {"name": "sweep", "title": "What the conclusions hang on", "html": hang_on_html(tab, meta, intro=intro), "status": ""}

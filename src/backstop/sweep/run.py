@@ -9,6 +9,7 @@ and, when all are done, writes ``sweep.parquet``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -22,13 +23,16 @@ import pandas as pd
 from backstop.errors import InputError, Problem
 from backstop.scenario import Scenario
 from backstop.sweep import design as design_mod
-from backstop.sweep.apply import WithdrawBinding, apply, bind, catalogue_patch
-from backstop.sweep.executor import Outcome, make_executor, worker_state
-from backstop.sweep.outputs import OUTPUTS, extract, outputs_for
+from backstop.sweep.apply import WithdrawBinding, apply, bind
+from backstop.sweep.executor import Outcome, check_ray_address, is_local_ray, make_executor
+from backstop.sweep.outputs import OUTPUTS, outputs_for
 from backstop.sweep.spec import SweepSpec
 from backstop.sweep.store import Store
+from backstop.sweep.worker import evaluate, worker_init
 
 FIXED_COLUMNS = ("row", "variant_id", "seed", "status", "error")
+TIMING_COLUMNS = ("analysis_s", "analysis_cpu_s")
+"""Stored in each part (benchmarks read them), left out of the table: they vary with the machine."""
 
 
 @dataclass
@@ -61,17 +65,6 @@ def scenario_fingerprint(scenario: Scenario) -> str:
         for r in scenario.tables[name]:
             h.update(r.model_dump_json().encode())
     return h.hexdigest()[:16]
-
-
-def assignments(plan_params, bindings, values: dict[str, Any]) -> list[tuple]:
-    """``(parameter, binding, value)`` for each parameter, from a variant's factor values."""
-    out = []
-    for p, b in zip(plan_params, bindings, strict=True):
-        if isinstance(b, WithdrawBinding):
-            out.append((p, b, tuple(bool(values[f"{p.name}.{n}"]) for n in b.nations)))
-        else:
-            out.append((p, b, values[p.name]))
-    return out
 
 
 def _known_output(name: str, chosen: list[str]) -> bool:
@@ -133,7 +126,9 @@ def prepare(spec: SweepSpec, scenario: Scenario, *, spec_file: str = "sweep.toml
             tests.append(("base", p.base))
         for key, v in tests:
             try:
-                apply(scenario, [(p, b, v)])
+                variant, _ = apply(scenario, [(p, b, v)])
+                if isinstance(v, dt.date):
+                    _check_dates(variant)
             except InputError as exc:
                 e = exc.problems[0]
                 problems.append(Problem(spec_file, f"key parameter.{i}.{key}", key, str(design_mod.jsonable_value(v)), f"outside the bounds of {p.path}: {e.message}", e.hint or "narrow the range"))
@@ -172,10 +167,21 @@ def _with_fixed(spec: SweepSpec, scenario: Scenario, spec_file: str, problems: l
         return scenario
     try:
         new, _ = apply(scenario, todo)
+        _check_dates(new)
     except InputError as exc:
         problems += [Problem(spec_file, "key sweep.fixed", e.field, e.value, e.message, e.hint) for e in exc.problems]
         return scenario
     return new
+
+
+def _check_dates(scenario: Scenario) -> None:
+    """The variant's dates must lie inside the bundled reference history (as when a scenario is read):
+    a date range reaching before it is a spec error, not a column of failed variants."""
+    from backstop.scenario.io import _date_problems
+
+    problems = _date_problems(scenario)
+    if problems:
+        raise InputError(problems)
 
 
 def _by_param(factors, n):
@@ -183,33 +189,6 @@ def _by_param(factors, n):
     for f in factors:
         out[f.param].append(f)
     return out
-
-
-# ----------------------------------------------------------------------------- worker side
-
-def _worker_init(scenario: Scenario, params: list, bindings: list, analyses: list[str], outputs: list[str], quick: bool) -> None:
-    """Once per worker: keep the scenario and bindings, import the analyses and build their
-    shared inputs (reference tables, geography, the sea network, airspace graphs) by running the
-    base case once."""
-    from backstop import pipeline
-
-    st = worker_state()
-    st.update(scenario=scenario, params=params, bindings=bindings, analyses=analyses, outputs=outputs, quick=quick)
-    pipeline.assess(scenario, only=analyses, seed=0, quick=quick, detail=False)
-
-
-def evaluate(task: tuple[dict[str, Any], int]) -> dict[str, Any]:
-    """Run one variant in a worker: apply its values, run the analyses, extract the outputs."""
-    from backstop import pipeline
-
-    values, seed = task
-    st = worker_state()
-    variant, patch = apply(st["scenario"], assignments(st["params"], st["bindings"], values))
-    t0 = time.perf_counter()
-    with catalogue_patch(patch):
-        results = pipeline.assess(variant, only=st["analyses"], seed=seed, quick=st["quick"], detail=False)
-    analysis_s = time.perf_counter() - t0
-    return {"outputs": extract({r.name: r for r in results}, st["outputs"]), "analysis_s": analysis_s}
 
 
 # ----------------------------------------------------------------------------- driver side
@@ -234,15 +213,15 @@ def _row(plan: Plan, vid: str, outcome: Outcome) -> dict[str, Any]:
     values = {k: design_mod.jsonable_value(v) for k, v in plan.variants[vid].items()}
     row = {"variant_id": vid, "seed": plan.seeds[vid], **values}
     if outcome.ok:
-        row.update(status="ok", error="", analysis_s=outcome.value["analysis_s"], **outcome.value["outputs"])
+        row.update(status="ok", error="", analysis_s=outcome.value["analysis_s"], analysis_cpu_s=outcome.value["analysis_cpu_s"], **outcome.value["outputs"])
     else:
-        row.update(status="error", error=outcome.error or "", analysis_s=float("nan"))
+        row.update(status="error", error=outcome.error or "", analysis_s=float("nan"), analysis_cpu_s=float("nan"))
     return row
 
 
 def assemble(plan: Plan, parts: pd.DataFrame) -> pd.DataFrame:
     """The sweep table: one row per design row (design order), its variant's outputs."""
-    parts = parts.drop(columns=[c for c in ("analysis_s",) if c in parts.columns]).set_index("variant_id")
+    parts = parts.drop(columns=[c for c in TIMING_COLUMNS if c in parts.columns]).set_index("variant_id")
     rows = []
     for i, vid in enumerate(plan.row_ids):
         rec = parts.loc[vid].to_dict()
@@ -301,6 +280,8 @@ def run_sweep(
         Run at most this many variants now (tests, trial runs); the rest on the next run.
     """
     t0 = time.perf_counter()
+    if ray and not is_local_ray(ray):
+        check_ray_address(ray)  # a bad or unreachable address fails before anything is written
     store = Store(out, plan.fingerprint, {"spec_file": plan.spec_file, "scenario": plan.scenario.name, "variants": len(plan.variants), "design_rows": len(plan.row_ids)}, fresh=fresh)
     done = store.finished()
     if retry_failed:
@@ -320,7 +301,7 @@ def run_sweep(
     init_s = None
     if todo:
         params = list(plan.spec.parameter)
-        with make_executor(workers, ray, _worker_init, (plan.scenario, params, plan.bindings, plan.analyses, plan.outputs, plan.spec.sweep.quick)) as ex:
+        with make_executor(workers, ray, worker_init, (plan.scenario, params, plan.bindings, plan.analyses, plan.outputs, plan.spec.sweep.quick)) as ex:
             ex_name = ex.describe()
             for outcome in ex.map_unordered(evaluate, ((vid, (plan.variants[vid], plan.seeds[vid])) for vid in todo)):
                 store.write(_row(plan, outcome.key, outcome))

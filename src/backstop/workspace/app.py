@@ -116,8 +116,17 @@ async def _send_413(scope, send, limit):
 
 def create_app(url: str | None = None, *, as_of: dt.date | None = None, https: bool = False,
                upload_limit_bytes: int = UPLOAD_LIMIT_BYTES, throttle: Throttle | None = None,
-               job_workers: int | None = None) -> FastAPI:
-    """The workspace application on database ``url`` (migrated to the newest schema first)."""
+               job_workers: int | None = None, jobs: str | None = None) -> FastAPI:
+    """The workspace application on database ``url`` (migrated to the newest schema first).
+
+    ``jobs``: the job backend, ``local`` (worker processes, the default) or ``ray`` / ``ray:ADDRESS``
+    (default: the ``BACKSTOP_JOBS`` environment variable); ``job_workers``: jobs at once (0: none run here).
+    """
+    import os
+
+    from backstop.workspace.jobs import check_spec
+
+    jobs = check_spec(jobs or os.environ.get("BACKSTOP_JOBS")) if job_workers != 0 else None
     db = Database(url)
     db.upgrade()
     with db.write() as s:
@@ -188,9 +197,9 @@ def create_app(url: str | None = None, *, as_of: dt.date | None = None, https: b
         return RedirectResponse("/static/favicon.svg")
 
     if job_workers != 0:  # analysis runs in worker processes (0: runs stay queued, e.g. a read-only replica)
-        from backstop.workspace.jobs import JobRunner, LocalProcessBackend
+        from backstop.workspace.jobs import JobRunner, make_backend
 
-        ws.jobs = JobRunner(db, LocalProcessBackend(job_workers) if job_workers else None)
+        ws.jobs = JobRunner(db, make_backend(jobs, job_workers))
         app.router.on_startup.append(ws.jobs.start)
         app.router.on_shutdown.append(ws.jobs.stop)
     app.router.on_shutdown.append(db.dispose)

@@ -72,6 +72,28 @@ def append(
     return event
 
 
+def visible_query(actor):
+    """Audit events the actor may read: those about records she may see; sign-ins too for security staff."""
+    from sqlalchemy import or_
+
+    from backstop.workspace.permissions import AUDIT_READ, AUDIT_SECURITY, has, visible_filter
+    from backstop.workspace.service import Forbidden
+
+    if not has(actor.role, AUDIT_READ):
+        raise Forbidden(f"the role {actor.role!r} may not read the audit log")
+    cond = visible_filter(AuditEvent, actor.nation, actor.as_of)
+    if has(actor.role, AUDIT_SECURITY):
+        cond = or_(cond, AuditEvent.owner == "")
+    return select(AuditEvent).where(cond)
+
+
+def page_events(session: Session, actor, *, limit: int, after: str | None = None):
+    """One page of the events the actor may read, newest first (keyset on ``seq``: an index seek, no offset)."""
+    from backstop.workspace import paging
+
+    return paging.keyset(session, visible_query(actor), (AuditEvent.seq,), lambda e: (e.seq,), limit=limit, after=after, descending=True)
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool

@@ -47,10 +47,19 @@ def _parse_time(text: str) -> dt.datetime | None:
 
 
 def latest_monitor_run(session: Session, actor: Actor):
-    for run, name in runs.visible_runs(session, actor):
-        if run.status == "done" and run.analysis in MONITOR_ANALYSES and session.get(RunFile, (run.id, FILE)) is not None:
-            return run, name
-    return None, None
+    """The newest finished monitor (or assess) run the actor sees that fired commitments; (None, None) if none.
+
+    Reads one small page of candidate runs at a time (newest first), never the whole run table.
+    """
+    after = None
+    while True:
+        page = runs.page_runs(session, actor, status="done", analyses=MONITOR_ANALYSES, limit=20, after=after)
+        for run, name in page.items:
+            if session.get(RunFile, (run.id, FILE)) is not None:
+                return run, name
+        if page.next is None:
+            return None, None
+        after = page.next
 
 
 def fired_for(session: Session, actor: Actor, run_id: int, now: dt.datetime) -> list[dict]:

@@ -113,6 +113,8 @@ class PledgeRecord(Labelled, Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     pledge_id: Mapped[str] = mapped_column(String(64))
     data: Mapped[str] = mapped_column(Text)
+    capability: Mapped[str] = mapped_column(String(64), default="")  # copies of two cells of ``data`` (migration 0003):
+    quantity: Mapped[int] = mapped_column(Integer, default=0)  # the dashboard's fill is a GROUP BY on them
     created_by: Mapped[str] = mapped_column(String(64))
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[str] = mapped_column(String(32))

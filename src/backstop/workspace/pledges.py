@@ -17,13 +17,13 @@ import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backstop.errors import InputError, Problem
 from backstop.scenario.models import Pledge
-from backstop.workspace import audit
+from backstop.workspace import audit, paging
 from backstop.workspace.models import PledgeRecord, Round
 from backstop.workspace.permissions import (
     EXPORT,
@@ -190,6 +190,30 @@ def list_pledges(session: Session, actor: Actor, round_id: int) -> list[PledgeRe
     return list(session.execute(q).scalars())
 
 
+def page_pledges(session: Session, actor: Actor, round_id: int, *, limit: int = paging.PAGE, after: str | None = None,
+                 owner: str | None = None) -> paging.Page:
+    """One page of a round's pledges visible to the actor (ordered by owner, pledge id; optionally one nation's)."""
+    get_round(session, actor, round_id)
+    q = select(PledgeRecord).where(PledgeRecord.round_id == round_id, visible_filter(PledgeRecord, actor.nation, actor.as_of))
+    if owner:
+        q = q.where(PledgeRecord.owner == owner)
+    return paging.keyset(session, q, (PledgeRecord.owner, PledgeRecord.pledge_id), lambda p: (p.owner, p.pledge_id),
+                         limit=limit, after=after)
+
+
+def offered(session: Session, actor: Actor, round_id: int) -> list[tuple[str, int, int]]:
+    """Per capability: units offered by the pledges of the round visible to the actor, and her nation's share.
+
+    Aggregated in the database (one row per capability), so the cost does not grow with the number of pledges read back.
+    """
+    get_round(session, actor, round_id)
+    mine = func.sum(case((PledgeRecord.owner == actor.nation, PledgeRecord.quantity), else_=0))
+    q = (select(PledgeRecord.capability, func.sum(PledgeRecord.quantity), mine)
+         .where(PledgeRecord.round_id == round_id, visible_filter(PledgeRecord, actor.nation, actor.as_of))
+         .group_by(PledgeRecord.capability).order_by(PledgeRecord.capability))
+    return [(c, int(total or 0), int(m or 0)) for c, total, m in session.execute(q)]
+
+
 def get_pledge(session: Session, actor: Actor, pid: int) -> PledgeRecord:
     p = session.get(PledgeRecord, pid)
     if p is None or not Label.of(p).visible_to(actor.nation, actor.as_of):
@@ -230,7 +254,8 @@ def _insert(session: Session, actor: Actor, round_id: int, p: Pledge, releasable
     if session.execute(select(PledgeRecord.id).where(PledgeRecord.round_id == round_id, PledgeRecord.pledge_id == p.id)).first():
         raise Conflict(f"pledge id {p.id!r} exists already in round {round_id}", {"pledge_id": p.id})
     cells = to_cells(p)
-    rec = PledgeRecord(round_id=round_id, pledge_id=p.id, data=json.dumps(cells, sort_keys=True), owner=actor.nation,
+    rec = PledgeRecord(round_id=round_id, pledge_id=p.id, data=json.dumps(cells, sort_keys=True), capability=p.capability,
+                       quantity=p.quantity, owner=actor.nation,
                        releasable_to=encode(releasable_to), created_by=actor.name, updated_by=actor.name, updated_at=audit.now())
     session.add(rec)
     try:
@@ -252,6 +277,7 @@ def update_pledge(session: Session, actor: Actor, pid: int, data: dict[str, str]
     before = json.loads(rec.data)
     cells = to_cells(p)
     rec.data, rec.updated_by, rec.updated_at = json.dumps(cells, sort_keys=True), actor.name, audit.now()
+    rec.capability, rec.quantity = p.capability, p.quantity
     session.flush()
     audit.append(session, actor=actor.name, actor_nation=actor.nation, action="pledge.update", target=f"pledge:{rec.id}",
                  owner=rec.owner, releasable_to=rec.releasable_to,

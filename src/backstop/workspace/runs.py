@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backstop.errors import InputError, Problem
-from backstop.workspace import audit, pledges, scenarios
+from backstop.workspace import audit, paging, pledges, scenarios
 from backstop.workspace.models import PledgeRecord, Round, Run, RunFile, Scenario
 from backstop.workspace.permissions import (
     EXPORT,
@@ -196,6 +196,21 @@ def visible_runs(session: Session, actor: Actor, scenario_name: str | None = Non
     if scenario_name is not None:
         q = q.where(Scenario.name == scenario_name)
     return [(r, n) for r, n in session.execute(q.order_by(Run.id.desc()))]
+
+
+def page_runs(session: Session, actor: Actor, scenario_name: str | None = None, *, limit: int = paging.PAGE,
+              after: str | None = None, status: str | None = None, analyses: tuple[str, ...] | None = None) -> paging.Page:
+    """One page of the runs visible to the actor, newest first, as ``(run, scenario name)`` rows."""
+    q = (select(Run, Scenario.name).join(Scenario, Scenario.id == Run.scenario_id)
+         .where(visible_filter(Run, actor.nation, actor.as_of), visible_filter(Scenario, actor.nation, actor.as_of)))
+    if scenario_name is not None:
+        q = q.where(Scenario.name == scenario_name)
+    if status is not None:
+        q = q.where(Run.status == status)
+    if analyses is not None:
+        q = q.where(Run.analysis.in_(analyses))
+    page = paging.keyset(session, q, (Run.id,), lambda row: (row[0].id,), limit=limit, after=after, descending=True, scalars=False)
+    return paging.Page([(r, n) for r, n in page.items], page.next)
 
 
 def scenario_name(session: Session, run: Run) -> str:

@@ -22,8 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstop.errors import InputError, Problem
-from backstop.workspace import audit
+from backstop.workspace import audit, paging
 from backstop.workspace.models import Revision, RevisionFile, Scenario
+from backstop.workspace.paging import PAGE
 from backstop.workspace.permissions import (
     SCENARIO_WRITE,
     Label,
@@ -131,6 +132,12 @@ def get_revision(session: Session, actor: Actor, name: str, number: int | None =
     if rev is None:
         raise NotFound(f"scenario {name!r} has no revision {n}")
     return rev
+
+
+def page_revisions(session: Session, sc: Scenario, *, limit: int = PAGE, after: str | None = None) -> paging.Page:
+    """One page of a scenario's revisions, newest first (the caller checked that the actor sees ``sc``)."""
+    q = select(Revision).where(Revision.scenario_id == sc.id)
+    return paging.keyset(session, q, (Revision.number,), lambda r: (r.number,), limit=limit, after=after, descending=True)
 
 
 def revision_files(session: Session, rev: Revision) -> dict[str, bytes]:

@@ -16,16 +16,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from backstop.errors import InputError, Problem
-from backstop.workspace import audit, auth, pledges, runs, scenarios
+from backstop.workspace import audit, auth, paging, pledges, runs, scenarios
 from backstop.workspace.models import AuditEvent, User
 from backstop.workspace.permissions import (
-    AUDIT_READ,
     AUDIT_SECURITY,
     ROLES,
     USERS_MANAGE,
     has,
     parse_tokens,
-    visible_filter,
 )
 from backstop.workspace.routes.common import actor_of, client_address, workspace
 from backstop.workspace.service import Actor, Forbidden
@@ -91,6 +89,20 @@ def _ok(obj, status: int = 200) -> JSONResponse:
     return JSONResponse(obj, status_code=status)
 
 
+def _next_link(request: Request, cursor: str | None) -> str | None:
+    """The next page's URL (path and query): this request's with ``after`` set to the cursor; None on the last page."""
+    if cursor is None:
+        return None
+    url = request.url.include_query_params(after=cursor)
+    return f"{url.path}?{url.query}"
+
+
+def _ok_list(items: list, page, request: Request) -> JSONResponse:
+    """A page of a list: the items as the body, the next page in a ``Link: <...>; rel="next"`` header (RFC 8288)."""
+    nxt = _next_link(request, page.next)
+    return JSONResponse(items, headers={"link": f'<{nxt}>; rel="next"'} if nxt else None)
+
+
 def _cells(data: dict) -> dict[str, str]:
     return {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in data.items()}
 
@@ -122,11 +134,14 @@ def list_scenarios(request: Request, actor: Actor = Depends(actor_of)):
         return _ok([scenarios.scenario_info(sc) for sc in scenarios.visible_scenarios(s, actor)])
 
 
-@router.get("/scenarios/{name}", tags=["scenarios"])
-def get_scenario(name: str, request: Request, actor: Actor = Depends(actor_of)):
+@router.get("/scenarios/{name}", tags=["scenarios"], summary="A scenario and one page of its revisions, newest first ('next': older ones)")
+def get_scenario(name: str, request: Request, limit: int = Query(paging.PAGE, ge=1, le=paging.MAX_PAGE),
+                 after: str | None = Query(None, max_length=200), actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
         sc = scenarios.get_scenario(s, actor, name)
-        return _ok({**scenarios.scenario_info(sc), "revisions": [scenarios.revision_info(r) for r in sc.revisions]})
+        page = scenarios.page_revisions(s, sc, limit=limit, after=after)
+        return _ok({**scenarios.scenario_info(sc), "revisions": [scenarios.revision_info(r) for r in page.items],
+                    "next": _next_link(request, page.next)})
 
 
 def _decode_files(files: dict[str, str]) -> dict[str, bytes]:
@@ -192,11 +207,14 @@ def open_round(body: RoundIn, request: Request, actor: Actor = Depends(actor_of)
         return pledges.round_info(pledges.open_round(s, actor, body.name, tokens))
 
 
-@router.get("/rounds/{round_id}", tags=["pledges"])
-def get_round(round_id: int, request: Request, actor: Actor = Depends(actor_of)):
+@router.get("/rounds/{round_id}", tags=["pledges"], summary="A round and one page of the pledges you may see ('next': the following page)")
+def get_round(round_id: int, request: Request, limit: int = Query(paging.PAGE, ge=1, le=paging.MAX_PAGE),
+              after: str | None = Query(None, max_length=400), owner: str | None = Query(None, min_length=3, max_length=3),
+              actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
         r = pledges.get_round(s, actor, round_id)
-        return _ok({**pledges.round_info(r), "pledges": [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, round_id)]})
+        page = pledges.page_pledges(s, actor, round_id, limit=limit, after=after, owner=owner.upper() if owner else None)
+        return _ok({**pledges.round_info(r), "pledges": [pledges.pledge_info(p) for p in page.items], "next": _next_link(request, page.next)})
 
 
 @router.post("/rounds/{round_id}/close", tags=["pledges"])
@@ -287,10 +305,12 @@ def start_run(name: str, number: int, body: RunIn, request: Request, actor: Acto
     return _ok(out, 202)
 
 
-@router.get("/runs", tags=["runs"], summary="Runs whose label includes your nation")
-def list_runs(request: Request, scenario: str | None = Query(None), actor: Actor = Depends(actor_of)):
+@router.get("/runs", tags=["runs"], summary="Runs whose label includes your nation, newest first, one page at a time")
+def list_runs(request: Request, scenario: str | None = Query(None), limit: int = Query(paging.PAGE, ge=1, le=paging.MAX_PAGE),
+              after: str | None = Query(None, max_length=200), actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
-        return _ok([runs.run_info(r, n) for r, n in runs.visible_runs(s, actor, scenario)])
+        page = runs.page_runs(s, actor, scenario, limit=limit, after=after)
+        return _ok_list([runs.run_info(r, n) for r, n in page.items], page, request)
 
 
 @router.get("/runs/{run_id}", tags=["runs"], summary="A run: status, progress, error, label, files (poll this)")
@@ -494,15 +514,8 @@ def _media(filename: str) -> str:
 
 
 def audit_query(actor: Actor):
-    """Audit events the actor may read: those about records she may see; logins too for security staff."""
-    from sqlalchemy import or_
-
-    if not has(actor.role, AUDIT_READ):
-        raise Forbidden(f"the role {actor.role!r} may not read the audit log")
-    cond = visible_filter(AuditEvent, actor.nation, actor.as_of)
-    if has(actor.role, AUDIT_SECURITY):
-        cond = or_(cond, AuditEvent.owner == "")
-    return select(AuditEvent).where(cond).order_by(AuditEvent.seq.desc())
+    """Audit events the actor may read, newest first (see :func:`backstop.workspace.audit.visible_query`)."""
+    return audit.visible_query(actor).order_by(AuditEvent.seq.desc())
 
 
 def event_info(e: AuditEvent) -> dict:
@@ -510,10 +523,12 @@ def event_info(e: AuditEvent) -> dict:
             "owner": e.owner, "before": e.before, "after": e.after, "hash": e.hash}
 
 
-@router.get("/audit", tags=["audit"])
-def list_audit(request: Request, limit: int = Query(200, ge=1, le=5000), actor: Actor = Depends(actor_of)):
+@router.get("/audit", tags=["audit"], summary="Audit events you may read, newest first, one page at a time")
+def list_audit(request: Request, limit: int = Query(paging.PAGE, ge=1, le=paging.MAX_PAGE), after: str | None = Query(None, max_length=200),
+               actor: Actor = Depends(actor_of)):
     with workspace(request).db.read() as s:
-        return _ok([event_info(e) for e in s.execute(audit_query(actor).limit(limit)).scalars()])
+        page = audit.page_events(s, actor, limit=limit, after=after)
+    return _ok_list([event_info(e) for e in page.items], page, request)
 
 
 @router.get("/audit/verify", tags=["audit"])

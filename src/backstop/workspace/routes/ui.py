@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import hmac
 import io
-import json
 import secrets
 import zipfile
 from urllib.parse import quote
@@ -42,11 +41,11 @@ from backstop.workspace.permissions import (
     has,
     parse_tokens,
 )
-from backstop.workspace.routes.api import audit_query
 from backstop.workspace.routes.common import COOKIE, client_address, session_of, workspace
 from backstop.workspace.service import Actor, Forbidden
 
 router = APIRouter(include_in_schema=False)
+PAGE_UI = 50  # rows per page in the pages' lists (pledges, audit events, runs, revisions)
 LOGIN_CSRF = "bs_login_csrf"
 
 
@@ -140,12 +139,9 @@ def _fill(s, actor: Actor) -> tuple[list[dict], Label | None]:
         need[row["capability"]] = need.get(row["capability"], 0) + int(row["quantity"] or 0)
     offered: dict[str, int] = {}
     mine: dict[str, int] = {}
-    if rounds:
-        for p in pledges.list_pledges(s, actor, rounds[-1].id):
-            d = json.loads(p.data)
-            offered[d["capability"]] = offered.get(d["capability"], 0) + int(d["quantity"])
-            if p.owner == actor.nation:
-                mine[d["capability"]] = mine.get(d["capability"], 0) + int(d["quantity"])
+    if rounds:  # summed in the database: one row per capability, however many pledges
+        for capability, total, own in pledges.offered(s, actor, rounds[-1].id):
+            offered[capability], mine[capability] = total, own
     rows = [{"capability": c, "required": need.get(c, 0), "offered": offered.get(c, 0), "mine": mine.get(c, 0),
              "gap": max(need.get(c, 0) - offered.get(c, 0), 0)} for c in sorted(set(need) | set(offered))]
     return rows, Label.of(sc)
@@ -158,9 +154,12 @@ def dashboard(request: Request):
         fill, label = _fill(s, actor)
         rounds = pledges.visible_rounds(s, actor)
         labels = [Label.of(r) for r in rounds] + ([label] if label else [])
-        my = []
+        my, my_more = [], None
         if rounds and actor.role == "poc":
-            my = [pledges.pledge_info(p) for p in pledges.list_pledges(s, actor, rounds[-1].id) if p.owner == actor.nation]
+            page = pledges.page_pledges(s, actor, rounds[-1].id, limit=PAGE_UI, owner=actor.nation)
+            my = [pledges.pledge_info(p) for p in page.items]
+            if page.next:
+                my_more = f"/rounds/{rounds[-1].id}?owner={actor.nation}&after={quote(page.next)}"
         commitments = _commitments(s, actor) if actor.role == "guarantor" else []
         fired, fired_run = [], None
         if actor.role == "guarantor":
@@ -170,7 +169,7 @@ def dashboard(request: Request):
                 fired_run = runs.run_info(run, name)
                 labels.append(runs.label_of(run))
     return _render(request, "dashboard.html", actor, labels, fill=fill, rounds=[pledges.round_info(r) for r in rounds],
-                   mine=my, commitments=commitments, fired=fired, fired_run=fired_run)
+                   mine=my, mine_more=my_more, commitments=commitments, fired=fired, fired_run=fired_run)
 
 
 def _commitments(s, actor: Actor) -> list[dict]:
@@ -218,15 +217,25 @@ async def scenario_upload(request: Request, file: UploadFile, name: str = Form("
     return RedirectResponse(f"/scenarios/{quote(name)}?saved={number}", status_code=303)
 
 
+def _page_link(request: Request, param: str, cursor: str | None) -> str | None:
+    """This page's URL with ``param`` set to the next page's cursor (None on the last page)."""
+    if cursor is None:
+        return None
+    url = request.url.include_query_params(**{param: cursor})
+    return f"{url.path}?{url.query}"
+
+
 @router.get("/scenarios/{name}")
-def scenario_page(name: str, request: Request):
+def scenario_page(name: str, request: Request, revs_after: str | None = None, runs_after: str | None = None):
     actor = _session(request)
     with workspace(request).db.read() as s:
         sc = scenarios.get_scenario(s, actor, name)
-        found = runs.visible_runs(s, actor, sc.name)
+        found = runs.page_runs(s, actor, sc.name, limit=PAGE_UI, after=runs_after)
+        revs = scenarios.page_revisions(s, sc, limit=PAGE_UI, after=revs_after)
         return _render(request, "scenario.html", actor, [Label.of(sc)], sc=scenarios.scenario_info(sc),
-                       revisions=[scenarios.revision_info(r) for r in reversed(sc.revisions)],
-                       runs=[runs.run_info(r, n) for r, n in found], analyses=runs.analysis_names(), default_seed=runs.DEFAULT_SEED)
+                       revisions=[scenarios.revision_info(r) for r in revs.items], revisions_next=_page_link(request, "revs_after", revs.next),
+                       runs=[runs.run_info(r, n) for r, n in found.items], runs_next=_page_link(request, "runs_after", found.next),
+                       analyses=runs.analysis_names(), default_seed=runs.DEFAULT_SEED)
 
 
 # -- analysis runs ---------------------------------------------------------------------------------------
@@ -351,18 +360,24 @@ def open_round_submit(request: Request, name: str = Form(""), releasable_to: str
     return RedirectResponse(f"/rounds/{r.id}", status_code=303)
 
 
-def _round_page(request: Request, actor: Actor, round_id: int, status: int = 200, problems=(), form=None) -> HTMLResponse:
+def _round_page(request: Request, actor: Actor, round_id: int, status: int = 200, problems=(), form=None,
+                after: str | None = None, owner: str | None = None) -> HTMLResponse:
+    """The round with one page of the pledges the actor may see (the banner covers the rows shown)."""
     with workspace(request).db.read() as s:
         r = pledges.get_round(s, actor, round_id)
-        ps = pledges.list_pledges(s, actor, round_id)
+        page = pledges.page_pledges(s, actor, round_id, limit=PAGE_UI, after=after, owner=owner)
+        ps = page.items
+        nxt = None
+        if page.next:
+            nxt = f"/rounds/{round_id}?" + "&".join([*([f"owner={quote(owner)}"] if owner else []), f"after={quote(page.next)}"])
         return _render(request, "round.html", actor, [Label.of(r), *(Label.of(p) for p in ps)], status=status,
                        round=pledges.round_info(r), items=[pledges.pledge_info(p) for p in ps], columns=pledges.COLUMNS,
-                       problems=[p.to_dict() for p in problems], form=form or {})
+                       problems=[p.to_dict() for p in problems], form=form or {}, next=nxt, owner=owner, paged=bool(after))
 
 
 @router.get("/rounds/{round_id}")
-def round_page(round_id: int, request: Request):
-    return _round_page(request, _session(request), round_id)
+def round_page(round_id: int, request: Request, after: str | None = None, owner: str | None = None):
+    return _round_page(request, _session(request), round_id, after=after, owner=(owner or "").strip().upper()[:3] or None)
 
 
 @router.post("/rounds/{round_id}/pledges")
@@ -474,12 +489,15 @@ def pledge_delete(pid: int, request: Request, version: int = Form(...), csrf: st
 
 
 @router.get("/audit")
-def audit_page(request: Request):
+def audit_page(request: Request, after: str | None = None, verify: str = ""):
+    """One page of the audit log, newest first; the whole chain is verified only when asked (it reads every event)."""
     actor = _session(request)
     with workspace(request).db.read() as s:
-        events = list(s.execute(audit_query(actor).limit(500)).scalars())
-        verification = audit.verify(s) if has(actor.role, AUDIT_SECURITY) else None
-        return _render(request, "audit.html", actor, [Label.of(e) for e in events if e.owner], events=events, verification=verification)
+        page = audit.page_events(s, actor, limit=PAGE_UI, after=after)
+        events = page.items
+        verification = audit.verify(s) if verify and has(actor.role, AUDIT_SECURITY) else None
+        return _render(request, "audit.html", actor, [Label.of(e) for e in events if e.owner], events=events, verification=verification,
+                       next=_page_link(request, "after", page.next))
 
 
 @router.get("/users")
